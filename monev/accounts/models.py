@@ -1,0 +1,103 @@
+"""Users, their role and the regions they may see."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    NATIONAL = "national", _("Koordinator nasional")
+    KANWIL = "kanwil", _("Petugas BPJS Kanwil/Cabang")
+    PEMDA = "pemda", _("Operator Pemda")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.PEMDA)
+    all_regions = models.BooleanField(
+        default=False,
+        help_text=_("Melihat seluruh wilayah (koordinator nasional dan auditor)."),
+    )
+    language = models.CharField(max_length=5, default="id", choices=[("id", "ID"), ("en", "EN")])
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.role == Role.AUDITOR
+
+
+class ScopeKind(models.TextChoices):
+    KANWIL = "kanwil", _("Kanwil")
+    PROVINCE = "province", _("Provinsi dan kab/kota di dalamnya")
+    PEMDA = "pemda", _("Satu Pemda")
+
+
+class UserScope(models.Model):
+    """One grant of regions to a user; a user's scope is the union of their grants."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="scopes")
+    kind = models.CharField(max_length=10, choices=ScopeKind.choices)
+    kanwil = models.ForeignKey("regions.Kanwil", null=True, blank=True, on_delete=models.CASCADE)
+    pemda = models.ForeignKey("regions.Pemda", null=True, blank=True, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="kanwil", kanwil__isnull=False, pemda__isnull=True)
+                    | models.Q(
+                        kind__in=["province", "pemda"], kanwil__isnull=True, pemda__isnull=False
+                    )
+                ),
+                name="userscope_target_matches_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        target = self.kanwil if self.kind == ScopeKind.KANWIL else self.pemda
+        return f"{self.get_kind_display()}: {target}"
+
+
+def _token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> ApiTokenQuerySet:
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class ApiToken(models.Model):
+    """A personal API token; only its SHA-256 digest is stored."""
+
+    PREFIX = "mnv_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def new_secret(cls) -> str:
+        return cls.PREFIX + secrets.token_urlsafe(32)
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        return _token_digest(raw)

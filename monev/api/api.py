@@ -1,0 +1,25 @@
+"""The versioned HTTP API at /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from monev.api.auth import API_AUTH
+from monev.api.errors import install_error_handlers
+
+api = NinjaAPI(
+    title="Monev Jamsostek API",
+    version="1",
+    description=(
+        "Monitoring dan evaluasi pelaksanaan Inpres 2/2021. Semua rute dibatasi pada "
+        "wilayah pengguna. Autentikasi: `Authorization: Bearer <token>` (buat token di "
+        "halaman Token API) atau sesi peramban."
+    ),
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+install_error_handlers(api)
+
+from monev.api.routers import regions  # noqa: E402
+
+api.add_router("/", regions.router)

@@ -1,0 +1,111 @@
+"""Typed helpers that read configuration from the environment and fail loudly.
+
+Every variable read here is documented in docs/configuration.md; a test checks that.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import warnings
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+
+class ConfigError(RuntimeError):
+    """A configuration value is missing or malformed."""
+
+
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be a boolean (true/false), got {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_secret(name: str, *, home: Path, generate: bool, min_length: int = 32) -> str:
+    """Return the secret in `name`.
+
+    In debug/demo mode (`generate=True`) a missing secret is generated once and kept in
+    `MONEV_HOME/secrets/<name>` with a warning, so restarts keep the same keys. In
+    production a missing or short secret refuses to start.
+    """
+    raw = os.environ.get(name, "")
+    if raw:
+        if len(raw) < min_length:
+            raise ConfigError(f"{name} must be at least {min_length} characters long")
+        return raw
+    if not generate:
+        raise ConfigError(
+            f"{name} is not set. Production refuses to start without it "
+            "(see docs/configuration.md)."
+        )
+    path = home / "secrets" / name
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.write_text(value)
+    path.chmod(0o600)
+    warnings.warn(
+        f"{name} is not set; generated one and stored it in {path} (debug/demo only).",
+        stacklevel=2,
+    )
+    return value
+
+
+def parse_database_url(url: str) -> dict[str, object]:
+    """Turn a DATABASE_URL into a Django DATABASES entry (sqlite:/// or postgres://)."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = unquote(parsed.path)
+        if url.startswith("sqlite:////"):
+            name = path
+        else:
+            name = path[1:] if path.startswith("/") else path
+        if not name:
+            raise ConfigError("DATABASE_URL sqlite:/// needs a file path")
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": name,
+            "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
+        }
+    if parsed.scheme in {"postgres", "postgresql"}:
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parsed.path.lstrip("/")) or "postgres",
+            "USER": unquote(parsed.username or ""),
+            "PASSWORD": unquote(parsed.password or ""),
+            "HOST": parsed.hostname or "",
+            "PORT": str(parsed.port or ""),
+            "CONN_MAX_AGE": 60,
+        }
+    raise ConfigError(
+        f"DATABASE_URL scheme {parsed.scheme!r} is not supported (use sqlite:/// or postgres://)"
+    )

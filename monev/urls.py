@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from monev.api.api import api
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("akun/", include("monev.accounts.urls")),
+    path("audit/", include("monev.core.urls")),
+    path("daftar-pekerja/", include("monev.rosters.urls")),
+    path("registri/", include("monev.registry.urls")),
+    path("cakupan/", include("monev.coverage.urls")),
+    path("anggaran/", include("monev.budgets.urls")),
+    path("", include("monev.regions.urls")),
+]

@@ -1,0 +1,69 @@
+"""Shared fixtures: the reference data and the fixed cast, loaded once per test database.
+
+The cast (STYLE.md §9): a national coordinator, the Kanwil Sumbagsel officer, the Pemda
+operators of Kota Palembang (16.71) and Kab. Lahat (16.04), and an auditor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from monev.accounts.models import ApiToken, User
+
+PASSWORD = "sandi-uji-yang-panjang-2024"
+CAST = {
+    "national": {"role": "national"},
+    "sumbagsel": {"role": "kanwil", "kanwil": "SUMBAGSEL"},
+    "palembang": {"role": "pemda", "pemda": "16.71"},
+    "lahat": {"role": "pemda", "pemda": "16.04"},
+    "auditor": {"role": "auditor", "all_regions": True},
+}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    from monev.accounts.services import user_create
+    from monev.regions.services import reference_load
+
+    with django_db_blocker.unblock():
+        reference_load()
+        for username, spec in CAST.items():
+            if not User.objects.filter(username=username).exists():
+                user_create(username=username, password=PASSWORD, **spec)
+
+
+@pytest.fixture
+def cast(db: Any) -> dict[str, User]:
+    return {user.username: user for user in User.objects.filter(username__in=CAST)}
+
+
+def login(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+@pytest.fixture
+def client_for(db: Any) -> Any:
+    return login
+
+
+@pytest.fixture
+def token_for(db: Any) -> Any:
+    from monev.accounts.services import api_token_create
+
+    def make(username: str) -> str:
+        _token, raw = api_token_create(user=User.objects.get(username=username), name="uji")
+        return raw
+
+    return make
+
+
+def bearer(raw: str) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+__all__ = ["CAST", "PASSWORD", "ApiToken", "bearer", "login"]
