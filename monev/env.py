@@ -84,11 +84,7 @@ def parse_database_url(url: str) -> dict[str, object]:
     """Turn a DATABASE_URL into a Django DATABASES entry (sqlite:/// or postgres://)."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        path = unquote(parsed.path)
-        if url.startswith("sqlite:////"):
-            name = path
-        else:
-            name = path[1:] if path.startswith("/") else path
+        name = unquote(url.removeprefix("sqlite:").removeprefix("///"))
         if not name:
             raise ConfigError("DATABASE_URL sqlite:/// needs a file path")
         return {

@@ -49,7 +49,7 @@ class LanguageMiddleware:
 
         language = _chosen_language(request, {code for code, _name in settings.LANGUAGES})
         translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response

@@ -83,7 +83,7 @@ def _compute_scope(user: User, action: Action) -> Scope:
         return Scope(all_regions=True, pemda_codes=frozenset(), can_change=can_change)
     codes: set[str] = set()
     for grant in user.scopes.select_related("pemda"):
-        if grant.kind == ScopeKind.KANWIL:
+        if grant.kind == ScopeKind.KANWIL and grant.kanwil_id is not None:
             codes.update(
                 Pemda.objects.filter(kanwil_id=grant.kanwil_id).values_list("code", flat=True)
             )

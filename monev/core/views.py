@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from monev.core.http import is_htmx
 from monev.core.selectors import AuditFilters, audit_event_list, can_read_audit
 
 
@@ -33,5 +34,5 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(audit_event_list(user=request.user, filters=filters), 50).get_page(
         get.get("page")
     )
-    template = "core/audit_rows.html" if request.htmx else "core/audit_list.html"
+    template = "core/audit_rows.html" if is_htmx(request) else "core/audit_list.html"
     return render(request, template, {"page": page, "filters": filters})

@@ -4,14 +4,29 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
-from monev.core.scope import ScopedQuerySet
+from monev.core.scope import Action, ScopedQuerySet, scope_for
 
 if TYPE_CHECKING:
-    pass
+    from monev.regions.models import Pemda, Region  # noqa: F401 (string annotations)
 
 
 class RegionQuerySet(ScopedQuerySet, models.QuerySet["Region"]):
     scope_field = "pemda_code"
+
+    def for_user(self, user: Any, action: Action = "view") -> RegionQuerySet:
+        """Regions of the user's Pemda, plus the provinces above them for navigation.
+
+        Region names and codes are public reference data; what scope protects is the data
+        attached to them. A Kota Palembang operator still sees the province Sumatera Selatan
+        so the breadcrumb works, but its list of kab/kota shows only Kota Palembang.
+        """
+        scope = scope_for(user, action)
+        if scope.all_regions:
+            return self
+        return self.filter(
+            models.Q(pemda_code__in=scope.pemda_codes)
+            | models.Q(level="province", code__in=scope.province_codes)
+        )
 
     def current(self) -> RegionQuerySet:
         return self.filter(valid_to__isnull=True)

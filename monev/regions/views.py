@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from monev.core.http import is_htmx
 from monev.core.scope import get_scoped_or_404
 from monev.regions import selectors
 from monev.regions.models import Pemda, Region, RegionLevel
@@ -52,7 +53,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
         else Region.objects.none()
     )
     pemda = Pemda.objects.filter(region=region).select_related("kanwil").first()
-    template = "regions/region_table.html" if request.htmx else "regions/region_detail.html"
+    template = "regions/region_table.html" if is_htmx(request) else "regions/region_detail.html"
     return render(
         request,
         template,

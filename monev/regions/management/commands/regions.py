@@ -6,8 +6,8 @@ Also `monev regions load FILE` to apply an administrator's correction file.
 from __future__ import annotations
 
 import csv
+import io
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -73,9 +73,11 @@ class Command(BaseCommand):
         if fmt == "json":
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
         elif fmt == "csv":
-            writer = csv.DictWriter(sys.stdout, fieldnames=COLUMNS, lineterminator="\n")
+            buffer = io.StringIO()
+            writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
+            self.stdout.write(buffer.getvalue(), ending="")
         else:
             for row in rows:
                 self.stdout.write(f"{row['code']:<10} {row['name']}")

@@ -1,0 +1,46 @@
+# The two commands of the README:
+#   make demo   installs monev and runs it on the embedded default (SQLite + demo data, web app)
+#   make test   installs monev with its test tools and runs the whole suite (lint, types, tests
+#               on SQLite and on PostgreSQL). `.ci/run` runs exactly this.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/monev
+
+.PHONY: demo test install install-dev lint typecheck test-sqlite test-postgres messages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	npm ci --no-audit --no-fund --silent
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	npm ci --no-audit --no-fund --silent
+	scripts/install-system-deps
+
+demo: install
+	MONEV_DEBUG=true $(BIN)/monev demo
+
+lint:
+	$(BIN)/ruff check monev tests bench
+	$(BIN)/ruff format --check monev tests bench
+
+typecheck:
+	MONEV_DEBUG=true MONEV_HOME=$(CURDIR)/var/typecheck $(BIN)/mypy monev
+
+test-sqlite:
+	MONEV_HOME=$(CURDIR)/var/test-sqlite $(BIN)/pytest -q -p no:cacheprovider
+
+test-postgres:
+	scripts/ensure-postgres
+	MONEV_HOME=$(CURDIR)/var/test-postgres DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -p no:cacheprovider
+
+test: install-dev lint typecheck test-sqlite test-postgres
+
+messages:
+	cd monev && PYTHONPATH=.. ../$(BIN)/python -m django makemessages -l en -i "migrations/*" --settings=monev.settings
+	cd monev && PYTHONPATH=.. ../$(BIN)/python -m django compilemessages --settings=monev.settings
