@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2,3}(\.\d{4})?)?)?$")
-_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2,3}(\.\d{4})?)?)?$", re.ASCII)
+_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$", re.ASCII)
 
 
 def parse_region_code(raw: str) -> str:
     """`16`, `16.71`, `16.71.01` (also `1671`, `167101` without dots) → dotted code."""
     code = (raw or "").strip()
-    if code.isdigit() and len(code) in (4, 6):
+    if code.isascii() and code.isdigit() and len(code) in (4, 6):
         code = ".".join(code[i : i + 2] for i in range(0, len(code), 2))
     if not _CODE.match(code):
         raise ValueError(f"kode wilayah {raw!r} tidak sah (contoh: 16, 16.71, 16.71.01)")
