@@ -29,7 +29,7 @@ class CodeListVersion(models.Model):
 
     name = models.CharField(max_length=200)
     source = models.CharField(max_length=300)
-    checksum = models.CharField(max_length=64, unique=True)
+    checksum = models.CharField(max_length=100, unique=True)
     loaded_at = models.DateTimeField(auto_now_add=True)
     counts = models.JSONField(default=dict)
 
