@@ -26,8 +26,8 @@ demo: install
 	MONEV_DEBUG=true $(BIN)/monev demo
 
 lint:
-	$(BIN)/ruff check monev tests bench
-	$(BIN)/ruff format --check monev tests bench
+	$(BIN)/ruff check monev tests $(wildcard bench)
+	$(BIN)/ruff format --check monev tests $(wildcard bench)
 
 typecheck:
 	MONEV_DEBUG=true MONEV_HOME=$(CURDIR)/var/typecheck $(BIN)/mypy monev
