@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -12,11 +14,21 @@ from django.views.decorators.http import require_POST
 
 from monev.accounts import services
 from monev.accounts.models import ApiToken, User
+from monev.core.audit import audit_record
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        audit_record(actor=self.request.user, action="auth.password_change", obj=form.user)
+        return response
 
 
 @login_required

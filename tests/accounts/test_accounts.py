@@ -109,3 +109,30 @@ def test_createuser_rejects_weak_password(monkeypatch: pytest.MonkeyPatch) -> No
     with pytest.raises(CommandError) as error:
         call_command("createuser", "lemah", "--role", "national")
     assert error.value.returncode == 2
+
+
+def test_login_logout_and_failures_are_audited() -> None:
+    client = Client()
+    client.post("/akun/masuk/", {"username": "auditor", "password": "salah"})
+    client.post("/akun/masuk/", {"username": "auditor", "password": PASSWORD})
+    client.post("/akun/keluar/")
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="auth.").values_list("action", flat=True)
+    )
+    assert {"auth.login_failed", "auth.login", "auth.logout"} <= set(actions)
+    failed = AuditEvent.objects.get(action="auth.login_failed")
+    assert failed.changes == {"username": "auditor"}
+
+
+def test_password_change_is_audited(client_for: Any) -> None:
+    client = client_for("lahat")
+    response = client.post(
+        "/akun/sandi/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "sandi-baru-yang-panjang-99",
+            "new_password2": "sandi-baru-yang-panjang-99",
+        },
+    )
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="auth.password_change", actor_name="lahat").exists()
