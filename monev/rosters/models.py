@@ -59,6 +59,12 @@ class RosterVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The version this one replaced (same Pemda and period, overlapping categories), and the
+    # change against it: {"joined": n, "left": n, "wage_changed": n}.
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    diff = models.JSONField(default=dict, blank=True)
 
     objects = RosterVersionQuerySet.as_manager()
 
@@ -105,3 +111,71 @@ class Worker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nik_masked} {self.name}"
+
+
+class UploadMode(models.TextChoices):
+    STRICT = "strict", _("Ketat: satu baris salah, tidak ada yang disimpan")
+    ACCEPT_VALID = "accept_valid", _("Terima baris yang sah")
+
+
+class UploadState(models.TextChoices):
+    VALIDATING = "validating", _("Sedang diperiksa")
+    VALID = "valid", _("Sah, menunggu konfirmasi")
+    INVALID = "invalid", _("Ada kesalahan")
+    COMMITTED = "committed", _("Disimpan")
+    REJECTED = "rejected", _("Ditolak")
+    FAILED = "failed", _("Gagal diproses")
+
+
+class RosterUploadQuerySet(ScopedQuerySet, models.QuerySet["RosterUpload"]):
+    scope_field = "pemda__code"
+
+
+class RosterUpload(models.Model):
+    """One uploaded file on its way to becoming a version: validated, then committed or not.
+
+    The original file is kept encrypted on disk (for the error workbook) under
+    MONEV_HOME/private/rosters/<id>/; no NIK of it ever reaches a database row.
+    """
+
+    pemda = models.ForeignKey("regions.Pemda", on_delete=models.PROTECT, related_name="uploads")
+    period = models.CharField(max_length=7)
+    mode = models.CharField(max_length=12, choices=UploadMode.choices, default=UploadMode.STRICT)
+    state = models.CharField(
+        max_length=12, choices=UploadState.choices, default=UploadState.VALIDATING
+    )
+    source_name = models.CharField(max_length=255)
+    source_sha256 = models.CharField(max_length=64)
+    source_size = models.PositiveBigIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_valid = models.PositiveIntegerField(default=0)
+    rows_invalid = models.PositiveIntegerField(default=0)
+    rows_flagged = models.PositiveIntegerField(default=0)
+    error_counts = models.JSONField(default=dict, blank=True)
+    job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL)
+    version = models.ForeignKey(
+        RosterVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="uploads"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RosterUploadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.pemda.code} {self.period} {self.source_name}"
+
+    @property
+    def can_commit(self) -> bool:
+        if self.state == UploadState.VALID:
+            return True
+        return (
+            self.state == UploadState.INVALID
+            and self.mode == UploadMode.ACCEPT_VALID
+            and self.rows_valid > 0
+        )
