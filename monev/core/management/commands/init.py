@@ -22,3 +22,4 @@ class Command(BaseCommand):
         state = "sudah termuat" if result.unchanged else "dimuat"
         counts = ", ".join(f"{k}={v}" for k, v in result.counts.items())
         self.stdout.write(f"Data referensi {state}: {result.version} ({counts})")
+        call_command("rates", "seed", stdout=self.stdout)
