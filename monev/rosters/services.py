@@ -376,3 +376,27 @@ def roster_validate_job(*, upload_id: int, job_id: int) -> None:
         finished_at=timezone.now(),
         result={"rows_total": upload.rows_total, "rows_valid": upload.rows_valid},
     )
+
+
+def roster_error_workbook(*, upload: RosterUpload, by: Any, language: str = "id") -> bytes:
+    """The original rows plus an error column, as XLSX. It holds the file's NIKs in clear
+    (the operator's own file, to fix and upload again), so every download is audited."""
+    from monev.rosters.workbook import error_workbook_xlsx
+
+    if not scope_for(by).allows(upload.pemda.code):
+        raise PermissionError("not allowed to read this upload")
+    errors = storage.frame_load(upload.pk, "errors")
+    if errors is None:
+        errors = pl.DataFrame(schema=engine.ERROR_SCHEMA)
+    try:
+        rows = engine.read_roster(storage.source_load(upload.pk), upload.source_name)
+    except engine.RosterFileError:
+        rows = pl.DataFrame(schema={"row": pl.Int64, **dict.fromkeys(engine.COLUMNS, pl.String)})
+    audit_record(
+        actor=by,
+        action="roster.errors_download",
+        obj=upload,
+        pemda_code=upload.pemda.code,
+        changes={"rows": rows.height, "errors": errors.height},
+    )
+    return error_workbook_xlsx(rows, errors, language)
