@@ -262,13 +262,19 @@ def check_budget_row(row: BudgetRow, pemda_codes: set[str]) -> list[str]:
     return errors
 
 
-def budget_lines_save(*, rows: list[BudgetRow], by: Any, source: str = "form") -> int:
-    """Create or replace budget lines (one per Pemda, year, category, source). All or none."""
+def budget_lines_save(
+    *, rows: list[BudgetRow], by: Any, source: str = "form", numbers: list[int] | None = None
+) -> int:
+    """Create or replace budget lines (one per Pemda, year, category, source). All or none.
+
+    `numbers` are the spreadsheet row numbers used in error messages (default 1, 2, …).
+    """
     pemdas = {p.code: p for p in Pemda.objects.filter(code__in={r.pemda for r in rows})}
+    may_change = scope_for(by, "change")
     errors = []
-    for number, row in enumerate(rows, start=1):
+    for number, row in zip(numbers or range(1, len(rows) + 1), rows, strict=True):
         problems = check_budget_row(row, set(pemdas))
-        if not problems and not scope_for(by, "change").allows(row.pemda, "change"):
+        if not problems and not may_change.allows(row.pemda, "change"):
             problems = [_("Anda tidak berwenang mengubah anggaran Pemda %(p)s") % {"p": row.pemda}]
         errors += [_("baris %(n)d: %(e)s") % {"n": number, "e": e} for e in problems]
     if errors:

@@ -1,0 +1,256 @@
+"""The cost to close each Pemda's gap, and its budget against that cost.
+
+Rules (docs/rates.md, "Cost to close the gap"):
+- Workers come from the Pemda's current roster version for the period (`roster_for`), and
+  "unprotected" comes from one function, `unprotected_workers`, so the source of protection
+  status can change in one place.
+- Non-ASN and perangkat desa are PU: the PU rates on their monthly wage, JKK at the Pemda's
+  risk class. RT/RW and pekerja rentan are BPU: the package at the minimum declared income
+  (Rp16,800 in 2024 for JKK + JKM). PU workers without a wage are counted, not costed.
+- The cost to a Pemda is the employer share for PU (the worker share is cut from the wage)
+  and the whole package for BPU (the Pemda pays it on the worker's behalf). Programmes are
+  JKK + JKM by default, the minimum that counts as protected.
+- Groups of workers with the same (category, funding source, wage) are costed once and
+  multiplied, so a roster of a million rows costs a few hundred calculator calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+
+from monev.budgets.models import BudgetLine, BudgetSource
+from monev.budgets.rates import DEFAULT_RISK, RateTable, contribution_calculate
+from monev.rosters.models import WAGE_EARNER_CATEGORIES, RosterVersion, Worker
+
+DEFAULT_PROGRAMMES = ["JKK", "JKM"]
+MONTHS = 12
+
+
+@dataclass
+class GapGroup:
+    category: str
+    funding_source: str
+    segment: str
+    workers: int = 0
+    wage_unknown: int = 0
+    monthly_cost: int = 0
+
+    @property
+    def yearly_cost(self) -> int:
+        return self.monthly_cost * MONTHS
+
+
+@dataclass
+class Gap:
+    pemda: str
+    period: str
+    roster_period: str | None
+    protection_source: str
+    groups: list[GapGroup] = field(default_factory=list)
+    financed_twice: int = 0
+    financed_twice_with: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def monthly_cost(self) -> int:
+        return sum(g.monthly_cost for g in self.groups)
+
+    @property
+    def workers(self) -> int:
+        return sum(g.workers for g in self.groups)
+
+    def by_category(self) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        for group in self.groups:
+            out[group.category] += group.monthly_cost
+        return dict(out)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "pemda": self.pemda,
+            "period": self.period,
+            "roster_period": self.roster_period,
+            "protection_source": self.protection_source,
+            "unprotected_workers": self.workers,
+            "monthly_cost": self.monthly_cost,
+            "yearly_cost": self.monthly_cost * MONTHS,
+            "groups": [
+                {
+                    "category": g.category,
+                    "funding_source": g.funding_source,
+                    "segment": g.segment,
+                    "workers": g.workers,
+                    "wage_unknown": g.wage_unknown,
+                    "monthly_cost": g.monthly_cost,
+                    "yearly_cost": g.yearly_cost,
+                }
+                for g in self.groups
+            ],
+            "financed_twice": self.financed_twice,
+            "financed_twice_with": self.financed_twice_with,
+        }
+
+
+def roster_for(*, pemda_code: str, period: str) -> RosterVersion | None:
+    """The current roster version for the period, else the latest one before it."""
+    return (
+        RosterVersion.objects.current()
+        .filter(pemda__code=pemda_code, period__lte=period)
+        .order_by("-period", "-number")
+        .first()
+    )
+
+
+def unprotected_workers(*, version: RosterVersion, period: str) -> tuple[QuerySet[Worker], str]:
+    """The roster's workers not protected in `period`, and where that status came from.
+
+    The switch for the protection source: once `monev.coverage` publishes per-worker
+    results, they are used; until then every roster worker counts as unprotected.
+    """
+    try:
+        from monev.coverage import selectors as coverage_selectors
+
+        finder = coverage_selectors.unprotected_worker_ids  # type: ignore[attr-defined]
+    except (ImportError, AttributeError):
+        return version.workers.all(), "roster"
+    ids = finder(version=version, period=period)
+    if ids is None:
+        return version.workers.all(), "roster"
+    return version.workers.filter(pk__in=ids), "coverage"
+
+
+def _group_cost(
+    table: RateTable, category: str, wage: int | None, programmes: list[str], risk: str
+) -> tuple[str, int | None]:
+    if category in WAGE_EARNER_CATEGORIES:
+        if not wage or wage <= 0:
+            return "PU", None
+        result = contribution_calculate(
+            segment="PU", wage=wage, day=table.day, risk=risk, programmes=programmes, table=table
+        )
+        return "PU", result.total("employer")
+    result = contribution_calculate(
+        segment="BPU", wage=1, day=table.day, programmes=programmes, table=table
+    )
+    return "BPU", result.total("employer") + result.total("worker")
+
+
+def period_day(period: str) -> dt.date:
+    return dt.date(int(period[:4]), int(period[5:7]), 1)
+
+
+def gap_compute(
+    *,
+    pemda_code: str,
+    period: str,
+    programmes: list[str] | None = None,
+    risk: str = DEFAULT_RISK,
+) -> Gap:
+    """Monthly and yearly cost to protect every unprotected worker on the Pemda's roster."""
+    version = roster_for(pemda_code=pemda_code, period=period)
+    if version is None:
+        return Gap(pemda=pemda_code, period=period, roster_period=None, protection_source="none")
+    workers, source = unprotected_workers(version=version, period=period)
+    gap = Gap(
+        pemda=pemda_code, period=period, roster_period=version.period, protection_source=source
+    )
+    table = RateTable.on(period_day(period))
+    groups: dict[tuple[str, str], GapGroup] = {}
+    wanted = programmes or DEFAULT_PROGRAMMES
+    rows = workers.values("category", "funding_source", "wage").annotate(n=Count("id"))
+    for row in rows.order_by("category", "funding_source", "wage"):
+        segment, unit = _group_cost(table, row["category"], row["wage"], wanted, risk)
+        key = (row["category"], row["funding_source"])
+        group = groups.setdefault(key, GapGroup(row["category"], row["funding_source"], segment))
+        group.workers += row["n"]
+        if unit is None:
+            group.wage_unknown += row["n"]
+        else:
+            group.monthly_cost += unit * row["n"]
+    gap.groups = list(groups.values())
+    _financed_twice(gap, version)
+    return gap
+
+
+def _financed_twice(gap: Gap, version: RosterVersion) -> None:
+    """Workers whose NIK is also on another Pemda's current roster for the same period."""
+    mine = version.workers.values("nik_hash")
+    others = (
+        Worker.objects.current()
+        .filter(version__period=version.period, nik_hash__in=mine)
+        .exclude(version__pemda=version.pemda)
+    )
+    gap.financed_twice = others.values("nik_hash").distinct().count()
+    per_pemda = others.values("version__pemda__code").annotate(n=Count("nik_hash", distinct=True))
+    gap.financed_twice_with = {r["version__pemda__code"]: r["n"] for r in per_pemda}
+
+
+# --- budget against cost ----------------------------------------------------------------
+
+
+@dataclass
+class Comparison:
+    pemda: str
+    fiscal_year: int
+    category: str  # "" = all categories
+    budget: int
+    monthly_cost: int
+    status: str  # not_budgeted | short | enough | no_gap
+    short_by: int
+    months_covered: int
+    enough_until: str | None  # YYYY-MM of the last month the budget pays for
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def budget_by_category(*, pemda_code: str, fiscal_year: int) -> dict[str, int]:
+    """Allocation per category; APBD perubahan replaces APBD murni where both exist."""
+    lines = (
+        BudgetLine.objects.filter(pemda__code=pemda_code, fiscal_year=fiscal_year)
+        .values("category", "source")
+        .annotate(total=Sum("amount"))
+    )
+    by_source: dict[str, dict[str, int]] = defaultdict(dict)
+    for line in lines:
+        by_source[line["category"]][line["source"]] = line["total"]
+    out = {}
+    for category, sources in by_source.items():
+        if BudgetSource.APBD_PERUBAHAN in sources:
+            sources.pop(BudgetSource.APBD_MURNI, None)
+        out[category] = sum(sources.values())
+    return out
+
+
+def compare(pemda: str, year: int, category: str, budget: int, monthly: int) -> Comparison:
+    """Not budgeted / short by Rp X / enough until month M, for one year of 12 months."""
+    if monthly <= 0:
+        status = "no_gap" if budget == 0 else "enough"
+        return Comparison(pemda, year, category, budget, 0, status, 0, MONTHS, f"{year}-12")
+    months = min(budget // monthly, MONTHS)
+    short_by = max(monthly * MONTHS - budget, 0)
+    if budget == 0:
+        status = "not_budgeted"
+    else:
+        status = "enough" if short_by == 0 else "short"
+    until = f"{year}-{months:02d}" if months else None
+    return Comparison(pemda, year, category, budget, monthly, status, short_by, months, until)
+
+
+def budget_compare(*, pemda_code: str, fiscal_year: int, gap: Gap) -> list[Comparison]:
+    """Overall (category "") first, then one row per category with a budget or a cost."""
+    budgets = budget_by_category(pemda_code=pemda_code, fiscal_year=fiscal_year)
+    costs = gap.by_category()
+    rows = [compare(pemda_code, fiscal_year, "", sum(budgets.values()), gap.monthly_cost)]
+    for category in sorted(set(budgets) | set(costs)):
+        budget, cost = budgets.get(category, 0), costs.get(category, 0)
+        rows.append(compare(pemda_code, fiscal_year, category, budget, cost))
+    if gap.roster_period is None:  # no roster: the cost is unknown, not zero
+        for row in rows:
+            row.status = "not_budgeted" if row.budget == 0 else "no_roster"
+            row.months_covered, row.enough_until = 0, None
+    return rows

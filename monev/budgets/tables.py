@@ -1,0 +1,74 @@
+"""Reading small CSV/XLSX tables (budgets, workforce figures) as strings with clean headers."""
+
+from __future__ import annotations
+
+import io
+from pathlib import PurePath
+
+import polars as pl
+from django.utils.translation import gettext as _
+
+MAX_TABLE_BYTES = 20 * 1024 * 1024
+
+
+class TableError(ValueError):
+    """The file as a whole cannot be read; the message says why."""
+
+
+def _header(name: str) -> str:
+    key = name.replace("\ufeff", "").strip().lower()
+    return "_".join(key.replace("-", " ").replace("/", " ").split())
+
+
+def read_table(data: bytes, filename: str) -> pl.DataFrame:
+    """Every cell as a stripped string (empty → null), plus `row` (header = row 1)."""
+    if len(data) > MAX_TABLE_BYTES:
+        raise TableError(_("File terlalu besar (maksimal 20 MB)."))
+    if not data.strip():
+        raise TableError(_("File kosong."))
+    suffix = PurePath(filename).suffix.lower()
+    try:
+        if suffix in (".csv", ".txt"):
+            frame = pl.read_csv(io.BytesIO(data), infer_schema=False, separator=_separator(data))
+        elif suffix in (".xlsx", ".xlsm"):
+            import fastexcel
+
+            sheet = fastexcel.read_excel(data).load_sheet(0, dtypes="string")
+            frame = pl.DataFrame(sheet.to_polars())
+        else:
+            raise TableError(_("Format file %(s)r tidak didukung (CSV atau XLSX).") % {"s": suffix})
+    except TableError:
+        raise
+    except Exception as exc:  # polars/fastexcel raise many kinds for broken files
+        raise TableError(_("File tidak dapat dibaca: %(e)s") % {"e": str(exc)[:200]}) from None
+    frame = frame.rename({c: _header(c) for c in frame.columns})
+    frame = frame.select(
+        pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias("row"),
+        *[pl.col(c).cast(pl.String).str.strip_chars().replace("", None) for c in frame.columns],
+    )
+    return frame.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in frame.columns[1:]))
+
+
+def _separator(data: bytes) -> str:
+    first = data[:4096].decode("utf-8", errors="ignore").lstrip("\ufeff").split("\n", 1)[0]
+    return ";" if first.count(";") > first.count(",") else ","
+
+
+def require_columns(frame: pl.DataFrame, required: list[str]) -> None:
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise TableError(_("Kolom wajib tidak ada: %(c)s") % {"c": ", ".join(missing)})
+
+
+def parse_rupiah(raw: str | None, *, blank: int | None = 0) -> int | None:
+    """`1.944.000`, `1,944,000`, `1944000` → 1944000; ValueError otherwise."""
+    if raw is None or raw == "":
+        if blank is None:
+            return None
+        return blank
+    text = raw.replace(".", "").replace(",", "").replace(" ", "")
+    if text.startswith("-"):
+        raise ValueError(_("nilai %(v)r negatif") % {"v": raw})
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(_("nilai %(v)r bukan rupiah bulat") % {"v": raw})
+    return int(text)
