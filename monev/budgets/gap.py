@@ -17,6 +17,7 @@ Rules (docs/rates.md, "Cost to close the gap"):
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,9 +113,8 @@ def unprotected_workers(*, version: RosterVersion, period: str) -> tuple[QuerySe
     results, they are used; until then every roster worker counts as unprotected.
     """
     try:
-        from monev.coverage import selectors as coverage_selectors
-
-        finder = coverage_selectors.unprotected_worker_ids  # type: ignore[attr-defined]
+        coverage_selectors = importlib.import_module("monev.coverage.selectors")
+        finder = coverage_selectors.unprotected_worker_ids
     except (ImportError, AttributeError):
         return version.workers.all(), "roster"
     ids = finder(version=version, period=period)
@@ -233,10 +233,7 @@ def compare(pemda: str, year: int, category: str, budget: int, monthly: int) -> 
         return Comparison(pemda, year, category, budget, 0, status, 0, MONTHS, f"{year}-12")
     months = min(budget // monthly, MONTHS)
     short_by = max(monthly * MONTHS - budget, 0)
-    if budget == 0:
-        status = "not_budgeted"
-    else:
-        status = "enough" if short_by == 0 else "short"
+    status = "not_budgeted" if budget == 0 else ("enough" if short_by == 0 else "short")
     until = f"{year}-{months:02d}" if months else None
     return Comparison(pemda, year, category, budget, monthly, status, short_by, months, until)
 
