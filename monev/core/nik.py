@@ -166,13 +166,11 @@ def _error_expr(prefixes: frozenset[str], as_of: dt.date) -> pl.Expr:
         | (digits16 & nik.str.ends_with("000"))
     )
     born = pl.col("birth_date")
-    age = (
-        pl.lit(as_of.year)
-        - born.dt.year()
-        - ((pl.lit(as_of.month * 100 + as_of.day)) < born.dt.month() * 100 + born.dt.day()).cast(
-            pl.Int32
-        )
+    year, month, day = (
+        part.cast(pl.Int32) for part in (born.dt.year(), born.dt.month(), born.dt.day())
     )
+    before_birthday = pl.lit(as_of.month * 100 + as_of.day) < month * 100 + day
+    age = pl.lit(as_of.year) - year - before_birthday.cast(pl.Int32)
     return (
         pl.when(nik.is_null())
         .then(pl.lit("nik_missing"))
