@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "monev.registry",
     "monev.coverage",
     "monev.budgets",
+    "monev.workforce",
     "monev.api",
 ]
 
@@ -69,8 +70,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "monev.core.middleware.RequestIdMiddleware",
+    "monev.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "monev.core.middleware.LanguageMiddleware",
+    "monev.core.middleware.UploadLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -166,6 +169,22 @@ SECURE_SSL_REDIRECT = MONEV_SECURE and env_bool("MONEV_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = 31536000 if MONEV_SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = MONEV_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if MONEV_SECURE else None
+# HSTS preload is a commitment for a whole domain (go.id); the operator decides it at the proxy.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Uploads: rosters and registry extracts can be large files, streamed to disk, never held in
+# memory; forms and JSON bodies stay small.
+MONEV_MAX_UPLOAD_MB = env_int("MONEV_MAX_UPLOAD_MB", 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+# API rate limits per token/user and per anonymous address (django-ninja throttling).
+NINJA_DEFAULT_THROTTLE_RATES = {
+    "auth": env_str("MONEV_API_RATE", "600/min"),
+    "user": env_str("MONEV_API_RATE", "600/min"),
+    "anon": env_str("MONEV_API_ANON_RATE", "60/min"),
+}
 
 LOGGING = {
     "version": 1,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from ninja import NinjaAPI
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from monev.api.auth import API_AUTH
 from monev.api.errors import install_error_handlers
@@ -16,6 +18,10 @@ api = NinjaAPI(
         "halaman Token API) atau sesi peramban."
     ),
     auth=API_AUTH,
+    throttle=[
+        AnonRateThrottle(settings.NINJA_DEFAULT_THROTTLE_RATES["anon"]),
+        AuthRateThrottle(settings.NINJA_DEFAULT_THROTTLE_RATES["auth"]),
+    ],
     urls_namespace="api",
 )
 install_error_handlers(api)

@@ -15,6 +15,8 @@ from django.core.management.base import BaseCommand, CommandParser
 
 SUBCOMMANDS: dict[str, str] = {
     "rosters": "monev.rosters.cli",
+    "workforce": "monev.workforce.import_workforce",
+    "participants": "monev.workforce.import_participants",
 }
 
 
