@@ -14,5 +14,6 @@ urlpatterns = [
     path("registri/", include("monev.registry.urls")),
     path("cakupan/", include("monev.coverage.urls")),
     path("anggaran/", include("monev.budgets.urls")),
+    path("angkatan-kerja/", include("monev.workforce.urls")),
     path("", include("monev.regions.urls")),
 ]
