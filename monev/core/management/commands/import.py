@@ -17,6 +17,7 @@ SUBCOMMANDS: dict[str, str] = {
     "rosters": "monev.rosters.cli",
     "workforce": "monev.workforce.import_workforce",
     "participants": "monev.workforce.import_participants",
+    "registry": "monev.registry.cli",
 }
 
 

@@ -1,0 +1,188 @@
+"""The match in Polars: roster ⋈ registry on the NIK hash → status per worker → aggregates.
+
+Pure functions over files and frames (no database), so the benchmark, the tests and the
+service run the same code. Statuses (docs/matching.md):
+
+- PROTECTED  active (status AKTIF and paid up to the period) with every programme the
+             worker's category requires (REQUIRED_PROGRAMS; always at least JKK and JKM);
+- PARTIAL    active but missing a required programme;
+- LAPSED     in the registry but not active (NONAKTIF, or paid-up month before the period);
+- NOT_FOUND  not in the registry.
+
+Changes against the previous period's per-worker results: NEWLY_PROTECTED (known last
+period and not protected then), NEWLY_LAPSED (active last period, lapsed now).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from monev.registry.engine import PROGRAM_BITS, period_index
+
+JKK_JKM = PROGRAM_BITS["JKK"] | PROGRAM_BITS["JKM"]
+WAGE_EARNER = JKK_JKM | PROGRAM_BITS["JHT"] | PROGRAM_BITS["JP"]
+# Programmes each roster category needs to count as PROTECTED. Wage earners (non-ASN,
+# perangkat desa) are PU: JKK, JKM, JHT, JP. RT/RW and pekerja rentan are BPU: JKK, JKM.
+REQUIRED_PROGRAMS = {
+    "NON_ASN": WAGE_EARNER,
+    "PERANGKAT_DESA": WAGE_EARNER,
+    "RT_RW": JKK_JKM,
+    "RENTAN": JKK_JKM,
+}
+STATUSES = ("PROTECTED", "PARTIAL", "LAPSED", "NOT_FOUND")
+STATUS_ENUM = pl.Enum(list(STATUSES))
+CHANGES = ("NEWLY_PROTECTED", "NEWLY_LAPSED")
+CHANGE_ENUM = pl.Enum(list(CHANGES))
+
+ROSTER_SCHEMA = {
+    "worker_id": pl.Int64,
+    "pemda_code": pl.String,
+    "category": pl.String,
+    "nik_hash": pl.String,
+}
+RESULT_COLUMNS = (
+    "worker_id",
+    "pemda_code",
+    "category",
+    "nik_hash",
+    "status",
+    "programs",
+    "since",
+    "prev_status",
+    "change",
+)
+AGGREGATE_COLUMNS = (
+    "pemda_code",
+    "category",
+    "headcount",
+    "protected",
+    "partial",
+    "lapsed",
+    "not_found",
+    "basic_protected",
+    "newly_protected",
+    "newly_lapsed",
+)
+
+
+def registry_people(registry: pl.LazyFrame, roster: pl.LazyFrame, period: str) -> pl.LazyFrame:
+    """One row per roster NIK hash found in the registry: ever seen, active, active programmes."""
+    current = period_index(period)
+    active_row = pl.col("active") & (
+        pl.col("paid_until").is_null() | (pl.col("paid_until") >= current)
+    )
+    wanted = roster.select("nik_hash").unique()
+    return (
+        registry.select("nik_hash", "programs", "active", "paid_until")
+        .join(wanted, on="nik_hash", how="semi")
+        .group_by("nik_hash")
+        .agg(
+            pl.lit(True).alias("in_registry"),
+            active_row.any().alias("is_active"),
+            pl.when(active_row).then(pl.col("programs")).otherwise(0).bitwise_or().alias("held"),
+        )
+    )
+
+
+def worker_statuses(
+    roster: pl.LazyFrame,
+    people: pl.LazyFrame,
+    previous: pl.LazyFrame | None,
+    period: str,
+) -> pl.LazyFrame:
+    """Status, programmes, since when and change of every roster worker."""
+    required = pl.col("category").replace_strict(
+        REQUIRED_PROGRAMS, default=JKK_JKM, return_dtype=pl.UInt8
+    )
+    held = pl.col("held").fill_null(0).cast(pl.UInt8)
+    status = (
+        pl.when(pl.col("in_registry").is_null())
+        .then(pl.lit("NOT_FOUND"))
+        .when(~pl.col("is_active"))
+        .then(pl.lit("LAPSED"))
+        .when((held & required) == required)
+        .then(pl.lit("PROTECTED"))
+        .otherwise(pl.lit("PARTIAL"))
+        .cast(STATUS_ENUM)
+    )
+    frame = roster.join(people, on="nik_hash", how="left").with_columns(
+        status=status, programs=pl.when(pl.col("is_active")).then(held).otherwise(0)
+    )
+    frame = frame.with_columns(
+        basic=(pl.col("status") != "NOT_FOUND")
+        & pl.col("is_active")
+        & ((held & JKK_JKM) == JKK_JKM)
+    )
+    if previous is None:
+        frame = frame.with_columns(
+            prev_status=pl.lit(None, dtype=STATUS_ENUM), prev_since=pl.lit(None, dtype=pl.String)
+        )
+    else:
+        prev = previous.select(
+            "pemda_code",
+            "nik_hash",
+            pl.col("status").cast(STATUS_ENUM).alias("prev_status"),
+            pl.col("since").alias("prev_since"),
+        ).unique(subset=["pemda_code", "nik_hash"], keep="any")
+        frame = frame.join(prev, on=["pemda_code", "nik_hash"], how="left")
+    return frame.with_columns(
+        since=pl.when(pl.col("prev_status") == pl.col("status"))
+        .then(pl.col("prev_since"))
+        .otherwise(pl.lit(period)),
+        change=_change_expr(),
+    )
+
+
+def _change_expr() -> pl.Expr:
+    status, prev = pl.col("status"), pl.col("prev_status")
+    return (
+        pl.when((status == "PROTECTED") & prev.is_not_null() & (prev != "PROTECTED"))
+        .then(pl.lit("NEWLY_PROTECTED"))
+        .when((status == "LAPSED") & prev.is_in(["PROTECTED", "PARTIAL"]))
+        .then(pl.lit("NEWLY_LAPSED"))
+        .cast(CHANGE_ENUM)
+    )
+
+
+def aggregates(statuses: pl.DataFrame) -> pl.DataFrame:
+    """Per (Pemda, category): headcount, each status, Inpres minimum, transitions."""
+    status = pl.col("status")
+    return (
+        statuses.group_by("pemda_code", "category")
+        .agg(
+            pl.len().alias("headcount"),
+            (status == "PROTECTED").sum().alias("protected"),
+            (status == "PARTIAL").sum().alias("partial"),
+            (status == "LAPSED").sum().alias("lapsed"),
+            (status == "NOT_FOUND").sum().alias("not_found"),
+            pl.col("basic").sum().alias("basic_protected"),
+            (pl.col("change") == "NEWLY_PROTECTED").sum().alias("newly_protected"),
+            (pl.col("change") == "NEWLY_LAPSED").sum().alias("newly_lapsed"),
+        )
+        .sort("pemda_code", "category")
+        .select(AGGREGATE_COLUMNS)
+    )
+
+
+def run_match(
+    *,
+    registry_path: Path,
+    roster: pl.LazyFrame,
+    previous_path: Path | None,
+    period: str,
+    results_path: Path,
+) -> pl.DataFrame:
+    """The whole job over files: match, write per-worker results atomically, aggregate."""
+    registry = pl.scan_parquet(registry_path)
+    previous = pl.scan_parquet(previous_path) if previous_path else None
+    people = registry_people(registry, roster, period)
+    statuses = worker_statuses(roster, people, previous, period).collect()
+    results_path.parent.mkdir(parents=True, exist_ok=True)
+    partial = results_path.with_suffix(".parquet.partial")
+    statuses.select(RESULT_COLUMNS).write_parquet(
+        partial, compression="zstd", compression_level=1, statistics=True
+    )
+    partial.replace(results_path)
+    return aggregates(statuses)
