@@ -29,3 +29,5 @@ install_error_handlers(api)
 from monev.api.routers import regions  # noqa: E402
 
 api.add_router("/", regions.router)
+api.add_router("/", "monev.api.routers.budgets.router")
+api.add_router("/", "monev.api.routers.workforce.router")

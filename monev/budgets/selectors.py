@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.forms.models import model_to_dict
 
+from monev.budgets.gap import Comparison, Gap, budget_compare, gap_compute, roster_for
 from monev.budgets.models import BudgetLine, ContributionRate, Regulation
+from monev.core.scope import Action, get_scoped_or_404
+from monev.regions.models import Pemda
 
 
 def rate_rows() -> list[dict[str, Any]]:
@@ -36,3 +40,62 @@ def budget_lines(*, user: Any, pemda: str | None = None, year: int | None = None
 def regulation_list(*, user: Any, pemda: str | None = None) -> Any:
     rows = Regulation.objects.for_user(user).select_related("pemda")
     return rows.filter(pemda__code=pemda) if pemda else rows
+
+
+@dataclass
+class BudgetSummary:
+    pemda: Pemda
+    fiscal_year: int
+    period: str
+    lines: list[BudgetLine]
+    gap: Gap
+    comparison: list[Comparison]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "pemda": self.pemda.code,
+            "pemda_name": self.pemda.name,
+            "fiscal_year": self.fiscal_year,
+            "period": self.period,
+            "lines": [budget_line_dict(line) for line in self.lines],
+            "gap": self.gap.as_dict(),
+            "comparison": [row.as_dict() for row in self.comparison],
+        }
+
+
+def budget_line_dict(line: BudgetLine) -> dict[str, Any]:
+    return {
+        "id": line.pk,
+        "pemda": line.pemda.code,
+        "fiscal_year": line.fiscal_year,
+        "category": line.category,
+        "source": line.source,
+        "amount": line.amount,
+        "planned_headcount": line.planned_headcount,
+        "realised_amount": line.realised_amount,
+        "note": line.note,
+    }
+
+
+def pemda_for(*, user: Any, code: str, action: Action = "view") -> Pemda:
+    """The Pemda if the user may see (or change) it, else Http404."""
+    pemda = get_scoped_or_404(Pemda.objects.all(), user, action, code=code)
+    assert isinstance(pemda, Pemda)
+    return pemda
+
+
+def budget_summary(
+    *, user: Any, pemda_code: str, fiscal_year: int, period: str | None = None
+) -> BudgetSummary:
+    """Budget lines, cost to close the gap and the comparison, for one Pemda and year.
+
+    Without `period`, the latest roster up to December of the fiscal year is costed.
+    """
+    pemda = pemda_for(user=user, code=pemda_code)
+    if period is None:
+        version = roster_for(pemda_code=pemda.code, period=f"{fiscal_year}-12")
+        period = version.period if version else f"{fiscal_year}-01"
+    gap = gap_compute(pemda_code=pemda.code, period=period)
+    lines = list(budget_lines(user=user, pemda=pemda.code, year=fiscal_year))
+    comparison = budget_compare(pemda_code=pemda.code, fiscal_year=fiscal_year, gap=gap)
+    return BudgetSummary(pemda, fiscal_year, period, lines, gap, comparison)
