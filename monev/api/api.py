@@ -31,3 +31,4 @@ from monev.api.routers import regions  # noqa: E402
 api.add_router("/", regions.router)
 api.add_router("/", "monev.api.routers.budgets.router")
 api.add_router("/", "monev.api.routers.workforce.router")
+api.add_router("/", "monev.api.routers.rosters.router")

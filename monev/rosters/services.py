@@ -25,7 +25,7 @@ from django.utils import timezone
 from monev.core.audit import audit_record
 from monev.core.models import Job, JobState
 from monev.core.nik import district_prefixes
-from monev.core.scope import scope_for
+from monev.core.scope import SYSTEM, scope_for
 from monev.regions.codes import parse_period
 from monev.regions.models import Pemda
 from monev.rosters import engine, storage
@@ -93,8 +93,14 @@ def roster_upload_create(
 def roster_upload_validate(
     *, upload: RosterUpload, progress: Progress = _no_progress
 ) -> RosterUpload:
-    """Read and check every row; keep the errors and the prepared valid rows for the commit."""
+    """Read and check every row; keep the errors and the prepared valid rows for the commit.
+
+    An upload that cannot be committed (strict mode with errors, or no valid row) is
+    rejected at once, with its uploader as the actor of the audit event.
+    """
     _validate(upload, progress, keep_prepared=True)
+    if upload.state == UploadState.INVALID and not upload.can_commit:
+        _reject(upload, upload.created_by or SYSTEM)
     return upload
 
 
