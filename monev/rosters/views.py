@@ -59,7 +59,8 @@ def upload_create(request: HttpRequest) -> HttpResponse:
         else:
             services.roster_upload_start(upload=upload, by=request.user)
             return redirect("rosters:upload_detail", upload_id=upload.pk)
-    return render(request, "rosters/upload_form.html", {"form": form})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "rosters/upload_form.html", {"form": form}, status=status)
 
 
 @login_required
