@@ -63,7 +63,6 @@ INSTALLED_APPS = [
     "monev.coverage",
     "monev.budgets",
     "monev.workforce",
-    "monev.workforce",
     "monev.api",
 ]
 
@@ -138,6 +137,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = MONEV_HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves from finders; it still expects the dir
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
