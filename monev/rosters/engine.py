@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -266,7 +267,7 @@ def _normalised_fields(pemda_code: str) -> list[pl.Expr]:
     ]
 
 
-def _str_map(mapping: dict[str, str]) -> dict[str, str]:
+def _str_map(mapping: Mapping[str, str]) -> dict[str, str]:
     return {key: str(value) for key, value in mapping.items()}
 
 

@@ -12,7 +12,9 @@ from monev.rosters.models import UploadMode
 
 
 class UploadForm(forms.Form):
-    pemda = forms.ModelChoiceField(queryset=None, label=_("Pemda"), to_field_name="code")
+    pemda: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None, label=_("Pemda"), to_field_name="code"
+    )
     period = forms.CharField(
         label=_("Periode (YYYY-MM)"),
         widget=forms.TextInput(attrs={"placeholder": "2024-06", "pattern": r"\d{4}-\d{2}"}),
@@ -33,7 +35,7 @@ class UploadForm(forms.Form):
         field = self.fields["pemda"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = pemdas.order_by("code")
-        field.label_from_instance = lambda p: f"{p.code} {p.name}"  # type: ignore[method-assign]
+        field.label_from_instance = lambda p: f"{p.code} {p.name}"  # type: ignore[method-assign,assignment]
         if pemdas.count() == 1:
             field.initial = pemdas.first()
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -34,14 +35,14 @@ def roster_list(request: HttpRequest) -> HttpResponse:
     return render(request, "rosters/roster_list.html", context)
 
 
-def _upload_pemdas(request: HttpRequest) -> object:
+def _upload_pemdas(request: HttpRequest) -> QuerySet[Pemda]:
     return Pemda.objects.for_user(request.user, "change").filter(active=True)
 
 
 @login_required
 def upload_create(request: HttpRequest) -> HttpResponse:
     pemdas = _upload_pemdas(request)
-    if not pemdas.exists():  # type: ignore[attr-defined]
+    if not pemdas.exists():
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None, pemdas=pemdas)
     if request.method == "POST" and form.is_valid():

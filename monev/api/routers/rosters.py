@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
-from ninja.responses import Status
 from ninja.files import UploadedFile
+from ninja.responses import Status
 
 from monev.api.errors import ApiError, ErrorOut
 from monev.regions.codes import parse_period, parse_region_code
@@ -180,9 +180,9 @@ def upload_create(
     }
     try:
         if commit:
-            upload = services.roster_import(**kwargs)  # type: ignore[arg-type]
+            upload = services.roster_import(**kwargs)
         else:
-            upload = services.roster_upload_create(**kwargs)  # type: ignore[arg-type]
+            upload = services.roster_upload_create(**kwargs)
             upload = services.roster_upload_start(upload=upload, by=request.user)
     except services.RosterInputError as exc:
         raise ApiError(400, "invalid_upload", str(exc)) from None
