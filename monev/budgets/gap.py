@@ -2,8 +2,8 @@
 
 Rules (docs/rates.md, "Cost to close the gap"):
 - Workers come from the Pemda's current roster version for the period (`roster_for`), and
-  "unprotected" comes from one function, `unprotected_workers`, so the source of protection
-  status can change in one place.
+  "unprotected" comes from one function, `unprotected_groups`: the coverage match results
+  when they cover that roster version, else every roster worker.
 - Non-ASN and perangkat desa are PU: the PU rates on their monthly wage, JKK at the Pemda's
   risk class. RT/RW and pekerja rentan are BPU: the package at the minimum declared income
   (Rp16,800 in 2024 for JKK + JKM). PU workers without a wage are counted, not costed.
@@ -22,13 +22,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+import polars as pl
+from django.db.models import Count, Sum
 
 from monev.budgets.models import BudgetLine, BudgetSource
 from monev.budgets.rates import DEFAULT_RISK, RateTable, contribution_calculate
+from monev.core.scope import SYSTEM
 from monev.rosters.models import WAGE_EARNER_CATEGORIES, RosterVersion, Worker
 
 DEFAULT_PROGRAMMES = ["JKK", "JKM"]
+GROUP_KEYS = ["category", "funding_source", "wage"]
+GROUP_SCHEMA = {"category": pl.String, "funding_source": pl.String, "wage": pl.Int64, "n": pl.Int64}
 MONTHS = 12
 
 
@@ -106,21 +110,50 @@ def roster_for(*, pemda_code: str, period: str) -> RosterVersion | None:
     )
 
 
-def unprotected_workers(*, version: RosterVersion, period: str) -> tuple[QuerySet[Worker], str]:
-    """The roster's workers not protected in `period`, and where that status came from.
+def unprotected_groups(*, version: RosterVersion, period: str) -> tuple[pl.DataFrame, str]:
+    """Unprotected workers of the roster grouped by (category, funding_source, wage) → `n`,
+    and where the protection status came from.
 
-    The switch for the protection source: once `monev.coverage` publishes per-worker
-    results, they are used; until then every roster worker counts as unprotected.
+    The one switch for the protection source: the current `monev.coverage` match run for the
+    period when it matched this roster version ("coverage"); otherwise every roster worker
+    counts as unprotected ("roster").
     """
-    try:
-        coverage_selectors = importlib.import_module("monev.coverage.selectors")
-        finder = coverage_selectors.unprotected_worker_ids
-    except (ImportError, AttributeError):
-        return version.workers.all(), "roster"
-    ids = finder(version=version, period=period)
+    ids = _coverage_unprotected_ids(version=version, period=period)
+    workers = version.workers.all()
     if ids is None:
-        return version.workers.all(), "roster"
-    return version.workers.filter(pk__in=ids), "coverage"
+        rows = workers.values("category", "funding_source", "wage").annotate(n=Count("id"))
+        return pl.DataFrame(list(rows), schema=GROUP_SCHEMA), "roster"
+    frame = pl.DataFrame(
+        list(workers.values_list("id", "category", "funding_source", "wage")),
+        schema={"worker_id": pl.Int64, **{k: GROUP_SCHEMA[k] for k in GROUP_KEYS}},
+        orient="row",
+    )
+    grouped = (
+        frame.join(ids.select(pl.col("worker_id").cast(pl.Int64)), on="worker_id", how="semi")
+        .group_by(GROUP_KEYS)
+        .agg(pl.len().cast(pl.Int64).alias("n"))
+    )
+    return grouped, "coverage"
+
+
+def _coverage_unprotected_ids(*, version: RosterVersion, period: str) -> pl.DataFrame | None:
+    """Worker ids the current match run marks unprotected, or None when it did not match
+    this roster version (no run, stale files, another version)."""
+    try:
+        coverage = importlib.import_module("monev.coverage.selectors")
+        run = coverage.current_run(period)
+    except (ImportError, AttributeError):
+        return None
+    if run is None or not run.path.exists():
+        return None
+    matched = run.roster_versions.get(version.pemda.code)
+    matched_ids = matched if isinstance(matched, list) else [matched]
+    if version.pk not in matched_ids:
+        return None
+    frame: pl.DataFrame = coverage.worker_results(
+        user=SYSTEM, pemda_code=version.pemda.code, period=period, filters=coverage.GapFilters()
+    )
+    return frame.select("worker_id")
 
 
 def _group_cost(
@@ -154,15 +187,14 @@ def gap_compute(
     version = roster_for(pemda_code=pemda_code, period=period)
     if version is None:
         return Gap(pemda=pemda_code, period=period, roster_period=None, protection_source="none")
-    workers, source = unprotected_workers(version=version, period=period)
+    frame, source = unprotected_groups(version=version, period=period)
     gap = Gap(
         pemda=pemda_code, period=period, roster_period=version.period, protection_source=source
     )
     table = RateTable.on(period_day(period))
     groups: dict[tuple[str, str], GapGroup] = {}
     wanted = programmes or DEFAULT_PROGRAMMES
-    rows = workers.values("category", "funding_source", "wage").annotate(n=Count("id"))
-    for row in rows.order_by("category", "funding_source", "wage"):
+    for row in frame.sort(GROUP_KEYS, nulls_last=True).iter_rows(named=True):
         segment, unit = _group_cost(table, row["category"], row["wage"], wanted, risk)
         key = (row["category"], row["funding_source"])
         group = groups.setdefault(key, GapGroup(row["category"], row["funding_source"], segment))
