@@ -300,3 +300,17 @@ def coverage_mark_stale(*, period: str | None = None, pemda_code: str | None = N
 def latest_period() -> str | None:
     value = MatchRun.objects.filter(is_current=True).aggregate(m=Max("period"))["m"]
     return str(value) if value else None
+
+
+def registration_export(*, pemda_code: str, period: str, by: Any) -> list[list[Any]]:
+    """Unprotected workers with NIK in clear for bulk registration; audited as a PII read."""
+    from monev.coverage.selectors import registration_rows
+
+    rows = registration_rows(user=by, pemda_code=pemda_code, period=period)
+    audit_record(
+        actor=by,
+        action="coverage.registration_export",
+        pemda_code=pemda_code,
+        changes={"period": period, "rows": len(rows)},
+    )
+    return rows

@@ -1,4 +1,6 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from monev.registry import views
 
 app_name = "registry"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [path("", views.snapshot_list, name="snapshot_list")]

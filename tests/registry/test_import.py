@@ -12,7 +12,9 @@ import polars as pl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from monev.core import pii
 from monev.core.models import AuditEvent
@@ -163,7 +165,9 @@ def test_unusable_files_are_rejected_clearly(tmp_path: Path, content: bytes, cod
 
 
 def test_parallel_hash_equals_nik_hash() -> None:
-    niks = pl.Series("nik", [nik(i % 9999 + 1, born=f"{(i % 28) + 1:02d}0185") for i in range(2500)])
+    niks = pl.Series(
+        "nik", [nik(i % 9999 + 1, born=f"{(i % 28) + 1:02d}0185") for i in range(2500)]
+    )
     many = nik_hash_fixed(niks, workers=2)
     assert many.to_list() == [pii.nik_hash(n) for n in niks]
 
@@ -209,7 +213,9 @@ def test_validator_never_crashes_and_flags_what_it_drops(
 def test_cli_import_registry(tmp_path: Path) -> None:
     path = registry_csv(tmp_path / "r.csv", GOOD)
     out = io.StringIO()
-    call_command("import", "registry", str(path), "--period", "2024-06", "--format", "json", stdout=out)
+    call_command(
+        "import", "registry", str(path), "--period", "2024-06", "--format", "json", stdout=out
+    )
     data = json.loads(out.getvalue())
     assert data["committed"] and data["accepted"] == 4
 
