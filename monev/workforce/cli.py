@@ -64,7 +64,13 @@ def run(options: dict[str, Any], stdout: Any) -> int:
         data["denominator_sources"] = "; ".join(data["denominator_sources"])
         writer.writerow(data)
     stdout.write(buffer.getvalue())
-    stdout.write(
-        f"# definisi {spec.code}: {spec.numerator} / {spec.denominator_text}; sumber: {spec.source}\n"
-    )
     return 0
+
+
+def main(argv: list[str], stdout: Any) -> int:
+    """Parse `argv` (the words after `monev coverage workforce`) and run; argparse errors exit 2."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="monev coverage workforce", description=HELP)
+    add_arguments(parser)
+    return run(vars(parser.parse_args(argv)), stdout)
