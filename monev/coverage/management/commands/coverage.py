@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -11,6 +12,7 @@ from monev.core.scope import SYSTEM
 from monev.coverage import exports, selectors
 from monev.regions.codes import parse_period
 from monev.regions.models import Kanwil
+from monev.workforce import cli as workforce_cli
 
 FIELDS = (
     "code",
@@ -38,6 +40,11 @@ class Command(BaseCommand):
         parser.add_argument("--kanwil", help="kode Kanwil, mis. SUMBAGSEL")
         parser.add_argument("--category", help="kategori pekerja, mis. NON_ASN")
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        if argv[2:3] == ["workforce"]:  # `monev coverage workforce …`: monev/workforce/cli.py
+            sys.exit(workforce_cli.main(argv[3:], self.stdout))
+        super().run_from_argv(argv)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
