@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
@@ -175,7 +175,8 @@ def coverage_registration(
         raise ApiError(404, "no_results", _("Belum ada hasil pencocokan."))
     rows = services.registration_export(pemda_code=code, period=found, by=request.user)
     if format == "json":
-        return [dict(zip(selectors.REGISTRATION_COLUMNS, r, strict=True)) for r in rows]
+        body = [dict(zip(selectors.REGISTRATION_COLUMNS, r, strict=True)) for r in rows]
+        return JsonResponse(body, safe=False, headers={"Cache-Control": "no-store"})
     response = HttpResponse(
         exports.to_csv(selectors.REGISTRATION_COLUMNS, rows), content_type="text/csv"
     )
