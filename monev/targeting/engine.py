@@ -1,0 +1,698 @@
+"""The social-economic list in Polars: read, validate every row in one vectorised pass,
+pseudonymise, write Parquet; and the targeting itself over Parquet files.
+
+Nothing here touches the database; `services.py` feeds it the reference codes and stores the
+results. The clear NIK exists only in the frames of `validate` and is dropped by `stored_rows`
+before anything is written.
+
+Stored list columns (docs/formats/dtsen.md): `row`, `nik_hash`, `nik_cipher`, `nik_masked`,
+`kk_hash`, `name`, `pemda_code`, `kode_wilayah`, `desa_code`, `desil`, `working`,
+`occupation`, `birth_date`, `age`, `sex`. The file is sorted by `pemda_code`, so reading
+one Pemda skips the other row groups.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from monev.core import pii
+from monev.core.nik import nik_validate
+from monev.coverage.engine import JKK_JKM, registry_people
+from monev.registry.hashing import nik_hash_fixed
+
+COLUMNS = (
+    "nik",
+    "no_kk",
+    "nama",
+    "kode_wilayah",
+    "desil",
+    "status_bekerja",
+    "pekerjaan",
+    "tanggal_lahir",
+    "umur",
+)
+REQUIRED = ("nik", "nama", "kode_wilayah", "desil", "status_bekerja")
+MAX_NAME = 200
+MAX_OCCUPATION = 100
+MAX_AGE = 120
+ROW_GROUP = 262_144
+
+HEADER_ALIASES = {
+    "no_nik": "nik",
+    "nomor_nik": "nik",
+    "nik_ktp": "nik",
+    "kk": "no_kk",
+    "nomor_kk": "no_kk",
+    "no_kartu_keluarga": "no_kk",
+    "nama_lengkap": "nama",
+    "name": "nama",
+    "kode_desa": "kode_wilayah",
+    "kode_kelurahan": "kode_wilayah",
+    "wilayah": "kode_wilayah",
+    "desil_kesejahteraan": "desil",
+    "peringkat_desil": "desil",
+    "status_pekerjaan": "status_bekerja",
+    "bekerja": "status_bekerja",
+    "pekerjaan_utama": "pekerjaan",
+    "occupation": "pekerjaan",
+    "tgl_lahir": "tanggal_lahir",
+    "birth_date": "tanggal_lahir",
+    "usia": "umur",
+    "age": "umur",
+}
+
+# `status_bekerja`, lower-cased with everything but letters and digits removed.
+WORKING = {
+    "bekerja": True,
+    "ya": True,
+    "y": True,
+    "1": True,
+    "true": True,
+    "sedangbekerja": True,
+    "tidakbekerja": False,
+    "belumbekerja": False,
+    "tidak": False,
+    "t": False,
+    "n": False,
+    "0": False,
+    "false": False,
+    "menganggur": False,
+}
+
+ERROR_SCHEMA = {"row": pl.Int64, "column": pl.String, "code": pl.String, "detail": pl.String}
+
+STORED_SCHEMA = {
+    "row": pl.Int64,
+    "nik_hash": pl.String,
+    "nik_cipher": pl.String,
+    "nik_masked": pl.String,
+    "kk_hash": pl.String,
+    "name": pl.String,
+    "pemda_code": pl.String,
+    "kode_wilayah": pl.String,
+    "desa_code": pl.String,
+    "desil": pl.UInt8,
+    "working": pl.Boolean,
+    "occupation": pl.String,
+    "birth_date": pl.Date,
+    "age": pl.UInt8,
+    "sex": pl.String,
+}
+
+
+class RegisterFileError(Exception):
+    """The file as a whole cannot be used (type, unreadable, empty, a required column)."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code, self.detail = code, detail
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What validation needs from the database: known kecamatan and Pemda codes."""
+
+    district_prefixes: frozenset[str]  # `PPRRSS` of every kecamatan, current and retired
+    pemda_codes: frozenset[str]  # kab/kota Pemda codes `PP.RR`
+    district_codes: frozenset[str]  # dotted kecamatan codes `PP.RR.SS`
+
+
+@dataclass
+class Checked:
+    rows: pl.DataFrame  # every input row, normalised, with the clear NIK (memory only)
+    errors: pl.DataFrame  # row, column, code, detail (never a clear NIK)
+    total: int
+
+    @property
+    def bad_rows(self) -> pl.Series:
+        return self.errors["row"].unique()
+
+    @property
+    def n_invalid(self) -> int:
+        return len(self.bad_rows)
+
+    @property
+    def n_valid(self) -> int:
+        return self.total - self.n_invalid
+
+    def error_counts(self) -> dict[str, int]:
+        if self.errors.is_empty():
+            return {}
+        counts = self.errors.group_by("code").len().sort("code")
+        return dict(zip(counts["code"].to_list(), counts["len"].to_list(), strict=True))
+
+
+# ---------------------------------------------------------------------------------- reading
+
+
+def read_list(path: Path) -> pl.DataFrame:
+    """Every column as text under canonical names; CSV (`,` `;` tab `|`), CSV.GZ, Parquet,
+    XLSX. `row` is the spreadsheet row number (the header is row 1)."""
+    name = path.name.lower()
+    try:
+        if name.endswith(".parquet"):
+            frame = pl.read_parquet(path).select(pl.all().cast(pl.String))
+        elif name.endswith((".xlsx", ".xlsm")):
+            frame = _read_xlsx(path)
+        elif name.endswith((".csv", ".csv.gz", ".gz", ".txt")):
+            frame = _read_csv(path)
+        else:
+            raise RegisterFileError("file_type", path.suffix or path.name)
+    except RegisterFileError:
+        raise
+    except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError, EOFError) as exc:
+        raise RegisterFileError("file_unreadable", _short(exc)) from None
+    return _canonical(frame)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def _read_csv(path: Path) -> pl.DataFrame:
+    with open(path, "rb") as handle:
+        gz = handle.read(2) == b"\x1f\x8b"
+    data: Path | io.BytesIO = path
+    if gz:
+        with gzip.open(path, "rb") as handle:
+            data = io.BytesIO(handle.read())
+        head = data.getvalue()[:4096]
+    else:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    if not head.strip():
+        raise RegisterFileError("file_empty")
+    first = head.decode("utf-8", errors="ignore").lstrip("\ufeff").splitlines()[0]
+    counts = {sep: first.count(sep) for sep in (",", ";", "\t", "|")}
+    separator = max(counts, key=lambda sep: counts[sep])
+    return pl.read_csv(
+        data,
+        separator=separator if counts[separator] else ",",
+        infer_schema=False,
+        encoding="utf8-lossy",
+        truncate_ragged_lines=True,
+    )
+
+
+def _read_xlsx(path: Path) -> pl.DataFrame:
+    import fastexcel
+
+    try:
+        sheet = fastexcel.read_excel(path.read_bytes()).load_sheet(0, dtypes="string")
+        return pl.DataFrame(sheet.to_polars())
+    except Exception as exc:  # fastexcel raises its own zoo of errors for broken files
+        raise RegisterFileError("file_unreadable", _short(exc)) from None
+
+
+def _canonical(frame: pl.DataFrame) -> pl.DataFrame:
+    renames: dict[str, str] = {}
+    seen: set[str] = set()
+    for column in frame.columns:
+        key = column.replace("\ufeff", "").strip().lower()
+        key = "_".join(key.replace("-", " ").replace(".", " ").replace("/", " ").split())
+        key = HEADER_ALIASES.get(key, key)
+        if key in seen or key == "row":
+            key = f"_ignored_{len(renames)}"
+        seen.add(key)
+        renames[column] = key
+    frame = frame.rename(renames)
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise RegisterFileError("column_missing", ", ".join(missing))
+    extra = [pl.lit(None, dtype=pl.String).alias(c) for c in COLUMNS if c not in frame.columns]
+    frame = frame.with_columns(extra).select(
+        pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias("row"),
+        *[pl.col(c).str.strip_chars().replace("", None).alias(c) for c in COLUMNS],
+    )
+    frame = frame.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in COLUMNS))
+    if frame.height == 0:
+        raise RegisterFileError("file_empty")
+    return frame
+
+
+# ------------------------------------------------------------------------------- validating
+
+
+def validate(frame: pl.DataFrame, *, as_of: dt.date, reference: Reference) -> Checked:
+    """Every rule on every row, vectorised; the domicile comes from `kode_wilayah` only."""
+    checked = (
+        nik_validate(frame, "nik", prefixes=reference.district_prefixes, as_of=as_of)
+        .with_columns(
+            # Children and the elderly are on the list too: age is a targeting rule, not a
+            # validity rule, so the roster's working-age check does not apply here.
+            nik_error=pl.when(pl.col("nik_error") != "nik_age").then(pl.col("nik_error"))
+        )
+        .with_columns(_normalised())
+        .with_columns(_region_checks(reference))
+        .with_columns(_duplicate_of())
+        .collect()
+    )
+    return Checked(rows=checked, errors=_collect_errors(checked, as_of), total=frame.height)
+
+
+def _normalised() -> list[pl.Expr]:
+    code = pl.col("kode_wilayah").str.replace_all(r"\s", "")
+    digits = code.str.replace_all(r"\.", "")
+    dotted_ok = code.str.contains(r"^[0-9]{2}\.[0-9]{2}(\.[0-9]{2,3}(\.[0-9]{4})?)?$")
+    digits_ok = code.str.contains(r"^([0-9]{4}|[0-9]{6}|[0-9]{10})$")
+    from_digits = pl.concat_str(
+        [
+            digits.str.slice(0, 2),
+            pl.lit("."),
+            digits.str.slice(2, 2),
+            pl.when(digits.str.len_chars() >= 6).then(pl.lit(".") + digits.str.slice(4, 2)),
+            pl.when(digits.str.len_chars() == 10).then(pl.lit(".") + digits.str.slice(6, 4)),
+        ],
+        ignore_nulls=True,
+    )
+    region = pl.when(dotted_ok).then(code).when(digits_ok).then(from_digits)
+    work_key = pl.col("status_bekerja").str.to_lowercase().str.replace_all(r"[^a-z0-9]", "")
+    desil = pl.col("desil").str.replace(r"^[Dd]esil\s*", "").cast(pl.Int32, strict=False)
+    born = pl.coalesce(
+        pl.col("tanggal_lahir").str.to_date("%Y-%m-%d", strict=False),
+        pl.col("tanggal_lahir").str.to_date("%d-%m-%Y", strict=False),
+        pl.col("tanggal_lahir").str.to_date("%d/%m/%Y", strict=False),
+    )
+    kk = pl.col("no_kk").str.replace_all(r"[ \u00a0]", "").str.strip_chars_start("'")
+    return [
+        region.alias("_region"),
+        pl.when(desil.is_between(1, 10)).then(desil).cast(pl.UInt8).alias("_desil"),
+        work_key.replace_strict(WORKING, default=None, return_dtype=pl.Boolean).alias("_working"),
+        born.alias("_born"),
+        pl.col("umur").cast(pl.Int32, strict=False).alias("_umur"),
+        kk.alias("_kk"),
+        pl.col("pekerjaan").str.replace_all(r"\s+", " ").alias("_occupation"),
+    ]
+
+
+def _region_checks(reference: Reference) -> list[pl.Expr]:
+    region = pl.col("_region")
+    pemda = region.str.slice(0, 5)
+    district = pl.when(region.str.len_chars() >= 8).then(region.str.extract(r"^([0-9.]{8,9})"))
+    district = district.str.strip_chars_end(".")
+    known_district = district.is_null() | district.is_in(sorted(reference.district_codes))
+    return [
+        pl.when(region.is_not_null() & pemda.is_in(sorted(reference.pemda_codes)) & known_district)
+        .then(pemda)
+        .alias("_pemda"),
+        pl.when(region.str.count_matches(r"\.") == 3).then(region).alias("_desa"),
+    ]
+
+
+def _duplicate_of() -> pl.Expr:
+    valid_nik = pl.col("nik_error").is_null()
+    first = pl.col("row").min().over(pl.when(valid_nik).then(pl.col("nik")))
+    return pl.when(valid_nik & (pl.col("row") != first)).then(first).alias("_dup_of")
+
+
+def _field_errors(as_of: dt.date) -> dict[str, tuple[pl.Expr, pl.Expr]]:
+    """column -> (error code or null, detail shown in the report)."""
+    text = {c: pl.col(c).str.slice(0, 40) for c in COLUMNS}
+    return {
+        "no_kk": (
+            pl.when(pl.col("_kk").is_not_null() & ~pl.col("_kk").str.contains(r"^[0-9]{16}$")).then(
+                pl.lit("kk_invalid")
+            ),
+            pl.col("_kk").str.len_chars().cast(pl.String),
+        ),
+        "nama": (
+            pl.when(pl.col("nama").is_null())
+            .then(pl.lit("name_missing"))
+            .when(pl.col("nama").str.len_chars() > MAX_NAME)
+            .then(pl.lit("name_too_long")),
+            pl.lit(""),
+        ),
+        "kode_wilayah": (
+            pl.when(pl.col("kode_wilayah").is_null())
+            .then(pl.lit("region_missing"))
+            .when(pl.col("_region").is_null())
+            .then(pl.lit("region_code_invalid"))
+            .when(pl.col("_pemda").is_null())
+            .then(pl.lit("region_unknown")),
+            text["kode_wilayah"],
+        ),
+        "desil": (
+            pl.when(pl.col("desil").is_null())
+            .then(pl.lit("desil_missing"))
+            .when(pl.col("_desil").is_null())
+            .then(pl.lit("desil_invalid")),
+            text["desil"],
+        ),
+        "status_bekerja": (
+            pl.when(pl.col("status_bekerja").is_null())
+            .then(pl.lit("work_status_missing"))
+            .when(pl.col("_working").is_null())
+            .then(pl.lit("work_status_unknown")),
+            text["status_bekerja"],
+        ),
+        "pekerjaan": (
+            pl.when(pl.col("_occupation").str.len_chars() > MAX_OCCUPATION).then(
+                pl.lit("occupation_too_long")
+            ),
+            pl.lit(""),
+        ),
+        "tanggal_lahir": (
+            pl.when(
+                pl.col("tanggal_lahir").is_not_null()
+                & (pl.col("_born").is_null() | (pl.col("_born") > pl.lit(as_of)))
+            ).then(pl.lit("birth_date_invalid")),
+            text["tanggal_lahir"],
+        ),
+        "umur": (
+            pl.when(pl.col("umur").is_not_null() & ~pl.col("_umur").is_between(0, MAX_AGE)).then(
+                pl.lit("age_invalid")
+            ),
+            text["umur"],
+        ),
+    }
+
+
+def _collect_errors(checked: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    nik = pl.col("nik")
+    nik_detail = (
+        pl.when(pl.col("nik_error") == "nik_length")
+        .then(nik.str.len_chars().cast(pl.String))
+        .when(pl.col("nik_error") == "nik_region_unknown")
+        .then(nik.str.slice(0, 6))
+        .when(pl.col("nik_error") == "nik_excel_number")
+        .then(pii.nik_mask_expr("nik"))
+        .otherwise(pl.lit(""))
+    )
+    parts = [
+        _errors(checked, pl.col("nik_error"), "nik", nik_detail),
+        _errors(
+            checked,
+            pl.when(pl.col("_dup_of").is_not_null()).then(pl.lit("nik_duplicate")),
+            "nik",
+            pl.col("_dup_of").cast(pl.String),
+        ),
+    ]
+    for column, (code, detail) in _field_errors(as_of).items():
+        parts.append(_errors(checked, code, column, detail))
+    return pl.concat(parts).sort("row", "column")
+
+
+def _errors(frame: pl.DataFrame, code: pl.Expr, column: str, detail: pl.Expr) -> pl.DataFrame:
+    return (
+        frame.with_columns(_code=code)
+        .filter(pl.col("_code").is_not_null())
+        .select(
+            pl.col("row").cast(pl.Int64),
+            pl.lit(column).alias("column"),
+            pl.col("_code").alias("code"),
+            detail.fill_null("").alias("detail"),
+        )
+        .cast(ERROR_SCHEMA)  # type: ignore[arg-type]
+    )
+
+
+# -------------------------------------------------------------------------------- storing
+
+
+def stored_rows(checked: Checked, *, encrypt: bool = True) -> pl.DataFrame:
+    """The valid rows as stored: hash, ciphertext and mask instead of the NIK; sorted by
+    Pemda. (`encrypt=False` only for the benchmark's synthetic lists.)"""
+    from monev.rosters.engine import encrypt_series
+
+    valid = checked.rows.filter(~pl.col("row").is_in(checked.bad_rows.implode()))
+    kk = valid["_kk"]
+    kk_hash = pl.Series("kk_hash", [None] * valid.height, dtype=pl.String)
+    has_kk = kk.is_not_null()
+    if has_kk.any():
+        hashed = nik_hash_fixed(kk.filter(has_kk))
+        kk_hash = kk_hash.scatter(has_kk.arg_true(), hashed)
+    cipher = (
+        encrypt_series(valid["nik"])
+        if encrypt
+        else pl.Series("nik_cipher", [None] * valid.height, dtype=pl.String)
+    )
+    birth = pl.coalesce(pl.col("_born"), pl.when(pl.col("_umur").is_null()).then("birth_date"))
+    frame = valid.select(
+        "row",
+        nik_hash_fixed(valid["nik"]).alias("nik_hash"),
+        cipher.alias("nik_cipher"),
+        pii.nik_mask_expr("nik").alias("nik_masked"),
+        kk_hash,
+        pl.col("nama").alias("name"),
+        pl.col("_pemda").alias("pemda_code"),
+        pl.col("_region").alias("kode_wilayah"),
+        pl.col("_desa").alias("desa_code"),
+        pl.col("_desil").alias("desil"),
+        pl.col("_working").alias("working"),
+        pl.col("_occupation").alias("occupation"),
+        birth.alias("birth_date"),
+        pl.col("_umur").cast(pl.UInt8).alias("age"),
+        pl.col("sex"),
+    )
+    return frame.cast(STORED_SCHEMA).sort("pemda_code", "row")  # type: ignore[arg-type]
+
+
+def write_parquet(rows: pl.DataFrame, target: Path) -> None:
+    """Write atomically (a crash leaves no file or the whole file), Pemda-sorted row groups."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".parquet.partial")
+    rows.write_parquet(
+        partial,
+        compression="zstd",
+        compression_level=1,
+        statistics=True,
+        row_group_size=ROW_GROUP,
+    )
+    partial.replace(target)
+
+
+def summary(rows: pl.DataFrame) -> tuple[dict[str, int], dict[str, int]]:
+    """People per Pemda and per decile."""
+    pemda = rows.group_by("pemda_code").len().sort("pemda_code")
+    desil = rows.group_by("desil").len().sort("desil")
+    return (
+        dict(zip(pemda["pemda_code"].to_list(), pemda["len"].to_list(), strict=True)),
+        {str(k): int(v) for k, v in zip(desil["desil"], desil["len"], strict=True)},
+    )
+
+
+# ------------------------------------------------------------------------------- targeting
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who is a target: desil 1..max_desil, working, aged min_age..max_age at the period."""
+
+    max_desil: int = 4
+    min_age: int = 15
+    max_age: int = 64
+
+    def as_dict(self) -> dict[str, int]:
+        return {"max_desil": self.max_desil, "min_age": self.min_age, "max_age": self.max_age}
+
+
+STATUSES = ("PROTECTED", "PARTIAL", "LAPSED", "NOT_FOUND")
+ROSTER_STATUSES = ("RENTAN_BACKLOG", "OTHER_ROSTER", "NO_ROSTER")
+RESULT_COLUMNS = (
+    "pemda_code",
+    "row",
+    "nik_hash",
+    "nik_masked",
+    "name",
+    "kode_wilayah",
+    "desa_code",
+    "desil",
+    "occupation",
+    "age_now",
+    "status",
+    "roster_status",
+)
+ROSTER_SCHEMA = {"pemda_code": pl.String, "category": pl.String, "nik_hash": pl.String}
+
+
+def period_start(period: str) -> dt.date:
+    return dt.date(int(period[:4]), int(period[5:7]), 1)
+
+
+def age_expr(period: str, as_of: str) -> pl.Expr:
+    """Age on the first day of the period: from the birth date, else the listed age moved on
+    by the years between the list's as-of month and the period."""
+    day = period_start(period)
+    born = pl.col("birth_date")
+    before = pl.lit(day.month * 100 + day.day) < (
+        born.dt.month().cast(pl.Int32) * 100 + born.dt.day().cast(pl.Int32)
+    )
+    exact = pl.lit(day.year) - born.dt.year().cast(pl.Int32) - before.cast(pl.Int32)
+    shift = (period_start(period) - period_start(as_of)).days // 365
+    return pl.when(born.is_not_null()).then(exact).otherwise(pl.col("age").cast(pl.Int32) + shift)
+
+
+def eligible_people(
+    people: pl.LazyFrame, *, period: str, as_of: str, rule: Rule, pemda: str | None = None
+) -> pl.LazyFrame:
+    """Poor (desil ≤ max), working, working-age residents, from the stored list."""
+    if pemda is not None:
+        people = people.filter(pl.col("pemda_code") == pemda)
+    return (
+        people.select(
+            "pemda_code",
+            "row",
+            "nik_hash",
+            "nik_masked",
+            "name",
+            "kode_wilayah",
+            "desa_code",
+            "desil",
+            "working",
+            "occupation",
+            age_expr(period, as_of).alias("age_now"),
+        )
+        .filter(
+            pl.col("working")
+            & (pl.col("desil") <= rule.max_desil)
+            & pl.col("age_now").is_between(rule.min_age, rule.max_age)
+        )
+        .drop("working")
+    )
+
+
+def protection_status(people: pl.LazyFrame, registry: pl.LazyFrame, period: str) -> pl.LazyFrame:
+    """`status` per person: PROTECTED (active with JKK and JKM in the period), PARTIAL
+    (active without both), LAPSED (in the registry, not active), NOT_FOUND."""
+    found = registry_people(registry, people, period)
+    held = pl.col("held").fill_null(0).cast(pl.UInt8)
+    status = (
+        pl.when(pl.col("in_registry").is_null())
+        .then(pl.lit("NOT_FOUND"))
+        .when(~pl.col("is_active"))
+        .then(pl.lit("LAPSED"))
+        .when((held & JKK_JKM) == JKK_JKM)
+        .then(pl.lit("PROTECTED"))
+        .otherwise(pl.lit("PARTIAL"))
+    )
+    return (
+        people.join(found, on="nik_hash", how="left")
+        .with_columns(status=status.cast(pl.Enum(list(STATUSES))))
+        .drop("in_registry", "is_active", "held")
+    )
+
+
+def roster_status(people: pl.LazyFrame, rosters: pl.LazyFrame) -> pl.LazyFrame:
+    """RENTAN_BACKLOG: on the person's own Pemda's current RENTAN roster (registration is
+    pending); OTHER_ROSTER: on some other current roster; NO_ROSTER: on none."""
+    anywhere = rosters.select("nik_hash").unique().with_columns(_any=pl.lit(True))
+    rentan = (
+        rosters.filter(pl.col("category") == "RENTAN")
+        .select("pemda_code", "nik_hash")
+        .unique()
+        .with_columns(_rentan=pl.lit(True))
+    )
+    value = (
+        pl.when(pl.col("_rentan").fill_null(False))
+        .then(pl.lit("RENTAN_BACKLOG"))
+        .when(pl.col("_any").fill_null(False))
+        .then(pl.lit("OTHER_ROSTER"))
+        .otherwise(pl.lit("NO_ROSTER"))
+    )
+    return (
+        people.join(rentan, on=["pemda_code", "nik_hash"], how="left")
+        .join(anywhere, on="nik_hash", how="left")
+        .with_columns(roster_status=value.cast(pl.Enum(list(ROSTER_STATUSES))))
+        .drop("_rentan", "_any")
+    )
+
+
+def target_results(
+    *,
+    people: pl.LazyFrame,
+    registry: pl.LazyFrame,
+    rosters: pl.LazyFrame,
+    period: str,
+    as_of: str,
+    rule: Rule,
+    pemda: str | None = None,
+) -> pl.LazyFrame:
+    """Every eligible person with a protection status and a roster status."""
+    eligible = eligible_people(people, period=period, as_of=as_of, rule=rule, pemda=pemda)
+    statuses = protection_status(eligible, registry, period)
+    return roster_status(statuses, rosters).select(RESULT_COLUMNS)
+
+
+def targets_only(results: pl.LazyFrame) -> pl.LazyFrame:
+    return results.filter(pl.col("status") != "PROTECTED")
+
+
+TOP_OCCUPATIONS = 30
+UNKNOWN = "(tidak diisi)"
+
+
+def aggregates(results: pl.DataFrame) -> pl.DataFrame:
+    """Per Pemda: eligible, protected, targets by status and roster status."""
+    status, roster = pl.col("status"), pl.col("roster_status")
+    target = status != "PROTECTED"
+    return (
+        results.group_by("pemda_code")
+        .agg(
+            pl.len().alias("eligible"),
+            (status == "PROTECTED").sum().alias("protected"),
+            target.sum().alias("targets"),
+            (status == "LAPSED").sum().alias("lapsed"),
+            (status == "PARTIAL").sum().alias("partial"),
+            (status == "NOT_FOUND").sum().alias("not_found"),
+            (target & (roster == "RENTAN_BACKLOG")).sum().alias("backlog"),
+            (target & (roster == "OTHER_ROSTER")).sum().alias("other_roster"),
+            (target & (roster == "NO_ROSTER")).sum().alias("no_roster"),
+        )
+        .sort("pemda_code")
+    )
+
+
+def breakdowns(targets: pl.DataFrame) -> dict[str, dict[str, dict[str, int]]]:
+    """Per Pemda: targets by desil, by desa (or kecamatan/wilayah when no desa), by
+    occupation (the most frequent TOP_OCCUPATIONS, the rest as "lainnya")."""
+    place = pl.coalesce("desa_code", "kode_wilayah")
+    job = pl.col("occupation").fill_null(UNKNOWN).str.to_uppercase()
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for key, expr in (("desil", pl.col("desil").cast(pl.String)), ("desa", place), ("job", job)):
+        counts = targets.group_by("pemda_code", expr.alias("k")).len().sort("pemda_code", "k")
+        for code, k, n in counts.iter_rows():
+            out.setdefault(code, {}).setdefault(key, {})[k] = n
+    for groups in out.values():
+        jobs = sorted(groups.get("job", {}).items(), key=lambda kv: (-kv[1], kv[0]))
+        top = dict(jobs[:TOP_OCCUPATIONS])
+        rest = sum(n for _k, n in jobs[TOP_OCCUPATIONS:])
+        if rest:
+            top["LAINNYA"] = rest
+        groups["job"] = top
+    return out
+
+
+def run_targeting(
+    *,
+    people_path: Path,
+    registry_path: Path,
+    rosters: pl.LazyFrame,
+    period: str,
+    as_of: str,
+    rule: Rule,
+    results_path: Path,
+) -> pl.DataFrame:
+    """The whole national job over files: results written atomically, aggregates returned."""
+    results = target_results(
+        people=pl.scan_parquet(people_path),
+        registry=pl.scan_parquet(registry_path),
+        rosters=rosters,
+        period=period,
+        as_of=as_of,
+        rule=rule,
+    ).collect()
+    results = results.sort("pemda_code", "row")
+    results_path.parent.mkdir(parents=True, exist_ok=True)
+    write_parquet(results, results_path)
+    return results
+
+
+def empty_rosters() -> pl.LazyFrame:
+    return pl.LazyFrame(schema=ROSTER_SCHEMA)
