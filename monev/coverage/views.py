@@ -80,7 +80,7 @@ def kanwil_detail(request: HttpRequest, code: str) -> HttpResponse:
         period = _period(request)
     except BadInput as exc:
         return _bad(exc)
-    args = {"user": request.user, "period": period, "kanwil": code}
+    args: dict[str, Any] = {"user": request.user, "period": period, "kanwil": code}
     pemda_rows = selectors.coverage_rollup(level="pemda", **args) if period else []
     if not pemda_rows and not scope_for(request.user).all_regions:
         visible = Pemda.objects.for_user(request.user).filter(kanwil=kanwil)
