@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "monev.budgets",
     "monev.workforce",
     "monev.targeting",
+    "monev.meetings",
+    "monev.reports",
     "monev.api",
 ]
 

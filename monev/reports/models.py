@@ -1,0 +1,93 @@
+"""Reports generated on request: who asked, when, for which region, and the file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from monev.core.scope import Action, scope_for
+
+
+class ReportKind(models.TextChoices):
+    KANWIL_PACK = "kanwil-pack", _("Bahan rapat monev Kanwil")
+    SCORECARD = "scorecard", _("Rapor Pemda")
+    SEMESTER = "semester", _("Laporan semester kepada Presiden")
+
+
+class ReportFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    XLSX = "xlsx", "XLSX"
+
+
+class ReportState(models.TextChoices):
+    QUEUED = "queued", _("Antre")
+    RUNNING = "running", _("Diproses")
+    DONE = "done", _("Selesai")
+    FAILED = "failed", _("Gagal")
+
+
+def full_kanwils(pemda_codes: frozenset[str]) -> list[str]:
+    """Kanwil whose every Pemda is in `pemda_codes` (a Kanwil pack needs all of them)."""
+    from monev.regions.models import Pemda
+
+    members: dict[str, set[str]] = {}
+    for code, kanwil in Pemda.objects.filter(active=True).values_list("code", "kanwil__code"):
+        if kanwil:
+            members.setdefault(kanwil, set()).add(code)
+    return sorted(k for k, codes in members.items() if codes <= pemda_codes)
+
+
+class ReportQuerySet(models.QuerySet["Report"]):
+    def for_user(self, user: Any, action: Action = "view") -> ReportQuerySet:
+        scope = scope_for(user, action)
+        if scope.all_regions:
+            return self
+        if not scope.pemda_codes:
+            return self.none()
+        return self.filter(
+            models.Q(kind=ReportKind.SCORECARD, pemda_code__in=scope.pemda_codes)
+            | models.Q(kind=ReportKind.KANWIL_PACK, kanwil_code__in=full_kanwils(scope.pemda_codes))
+        )
+
+
+class Report(models.Model):
+    kind = models.CharField(max_length=16, choices=ReportKind.choices)
+    format = models.CharField(max_length=4, choices=ReportFormat.choices)
+    params = models.JSONField(default=dict)
+    title = models.CharField(max_length=300, blank=True)
+    pemda_code = models.CharField(max_length=5, blank=True, db_index=True)
+    kanwil_code = models.CharField(max_length=16, blank=True, db_index=True)
+    state = models.CharField(max_length=10, choices=ReportState.choices, default=ReportState.QUEUED)
+    file = models.FileField(upload_to="reports/%Y/%m/", blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.kind} #{self.pk}"
+
+    @property
+    def filename(self) -> str:
+        region = self.pemda_code or self.kanwil_code or "nasional"
+        when = self.params.get("period") or self.params.get("semester") or ""
+        return f"{self.kind}-{region}-{when}.{self.format}".replace("..", ".")
+
+    @property
+    def content_type(self) -> str:
+        if self.format == ReportFormat.PDF:
+            return "application/pdf"
+        return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,0 +1,83 @@
+"""Indonesian number and date formats for reports and letters: 1.234.567, 35,2%, Rp1.500.000,
+15 September 2022."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+MONTHS = [
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+]  # fmt: skip
+
+
+@register.filter
+def num(value: Any) -> str:
+    if value is None or value == "":
+        return "–"
+    return f"{int(value):,}".replace(",", ".")
+
+
+@register.filter
+def pct(value: Any) -> str:
+    """A share 0..1 as a percentage with one decimal and a decimal comma."""
+    if value is None or value == "":
+        return "–"
+    return f"{100 * float(value):.1f}%".replace(".", ",")
+
+
+@register.filter
+def rupiah(value: Any) -> str:
+    if value is None or value == "":
+        return "–"
+    return "Rp" + num(value)
+
+
+@register.filter
+def tanggal(value: Any) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+@register.filter
+def periode(value: str | None) -> str:
+    """ "2022-09" → "September 2022"."""
+    if not value:
+        return "–"
+    return f"{MONTHS[int(value[5:7]) - 1]} {value[:4]}"
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def severity_label(value: str) -> str:
+    return {"red": "Merah", "amber": "Kuning", "info": "Catatan"}.get(value, value)
+
+
+_SHORT = (
+    ("Pemerintah Provinsi ", "Prov. "),
+    ("Pemerintah Kabupaten ", "Kab. "),
+    ("Pemerintah Kota ", "Kota "),
+    ("Provinsi ", "Prov. "),
+    ("Kabupaten ", "Kab. "),
+)
+
+
+@register.filter
+def short_name(name: str) -> str:
+    """ "Pemerintah Kabupaten Lahat" → "Kab. Lahat" for tables and charts."""
+    for long, short in _SHORT:
+        if name.startswith(long):
+            return short + name[len(long) :]
+    return name
