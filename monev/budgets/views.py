@@ -70,7 +70,7 @@ def budget_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def budget_line_add(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    pemda = selectors.pemda_for(user=request.user, code=code)
+    pemda = selectors.pemda_for(user=request.user, code=code, action="change")
     form = BudgetLineForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Isian tidak sah: %(e)s") % {"e": form.errors.as_text()})
