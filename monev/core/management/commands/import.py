@@ -18,6 +18,7 @@ SUBCOMMANDS: dict[str, str] = {
     "workforce": "monev.workforce.import_workforce",
     "participants": "monev.workforce.import_participants",
     "registry": "monev.registry.cli",
+    "dtsen": "monev.targeting.cli",
 }
 
 
