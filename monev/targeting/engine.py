@@ -274,7 +274,8 @@ def _normalised() -> list[pl.Expr]:
     )
     region = pl.when(dotted_ok).then(code).when(digits_ok).then(from_digits)
     work_key = pl.col("status_bekerja").str.to_lowercase().str.replace_all(r"[^a-z0-9]", "")
-    desil = pl.col("desil").str.replace(r"^[Dd]esil\s*", "").cast(pl.Int32, strict=False)
+    desil = pl.col("desil").str.strip_chars().str.replace(r"^[Dd]esil\s*", "")
+    desil = desil.cast(pl.Int32, strict=False)
     born = pl.coalesce(
         pl.col("tanggal_lahir").str.to_date("%Y-%m-%d", strict=False),
         pl.col("tanggal_lahir").str.to_date("%d-%m-%Y", strict=False),
