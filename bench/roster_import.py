@@ -18,6 +18,7 @@ postgres://postgres@127.0.0.1:5432/postgres).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import resource
@@ -38,8 +39,11 @@ def peak_rss_mb() -> float:
 
 def setup_django(home: Path, database_url: str) -> None:
     os.environ.update(
-        MONEV_HOME=str(home), MONEV_DEBUG="1", DATABASE_URL=database_url,
-        DJANGO_SETTINGS_MODULE="monev.settings", MONEV_LOG_LEVEL="WARNING",
+        MONEV_HOME=str(home),
+        MONEV_DEBUG="1",
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="monev.settings",
+        MONEV_LOG_LEVEL="WARNING",
     )
     sys.path.insert(0, str(ROOT))
     import warnings
@@ -71,18 +75,21 @@ def generate(path: Path, rows: int) -> None:
     def pick(values: list[int] | pl.Series, seed: int) -> pl.Series:
         return pl.Series(values).sample(n, with_replacement=True, seed=seed)
 
-    frame = pl.DataFrame({
-        "prefix": prefixes.sample(n, with_replacement=True, seed=s),
-        "day": pick(list(range(1, 29)), s + 1) + pick([0, 40], s + 2),
-        "month": pick(list(range(1, 13)), s + 3),
-        "yy": pick(list(range(50, 100)) + list(range(0, 6)), s + 4),
-        "serial": pick(list(range(1, 1000)), s + 5) + 1000 * pick(list(range(0, 9)), s + 6),
-        "kategori": pick([0, 1, 2, 3], s + 7),
-    })
+    frame = pl.DataFrame(
+        {
+            "prefix": prefixes.sample(n, with_replacement=True, seed=s),
+            "day": pick(list(range(1, 29)), s + 1) + pick([0, 40], s + 2),
+            "month": pick(list(range(1, 13)), s + 3),
+            "yy": pick(list(range(50, 100)) + list(range(0, 6)), s + 4),
+            "serial": pick(list(range(1, 1000)), s + 5) + 1000 * pick(list(range(0, 9)), s + 6),
+            "kategori": pick([0, 1, 2, 3], s + 7),
+        }
+    )
     labels = ["non-ASN", "Perangkat Desa", "RT/RW", "pekerja rentan"]
     frame = frame.with_row_index("i").select(
         pl.format(
-            "{}{}{}{}{}", "prefix",
+            "{}{}{}{}{}",
+            "prefix",
             pl.col("day").cast(pl.String).str.zfill(2),
             pl.col("month").cast(pl.String).str.zfill(2),
             pl.col("yy").cast(pl.String).str.zfill(2),
@@ -100,10 +107,14 @@ def generate(path: Path, rows: int) -> None:
     bad = pl.col("i") % 100 == 7
     dup = pl.col("i") % 200 == 11
     frame = frame.with_columns(
-        nik=pl.when(bad & (pl.col("i") % 3 == 0)).then(pl.lit("1.67101E+15"))
-        .when(bad & (pl.col("i") % 3 == 1)).then(pl.col("nik").str.slice(0, 15))
-        .when(bad).then(pl.col("nik").str.slice(0, 8) + "13" + pl.col("nik").str.slice(10))
-        .when(dup).then(pl.col("nik").shift(5))
+        nik=pl.when(bad & (pl.col("i") % 3 == 0))
+        .then(pl.lit("1.67101E+15"))
+        .when(bad & (pl.col("i") % 3 == 1))
+        .then(pl.col("nik").str.slice(0, 15))
+        .when(bad)
+        .then(pl.col("nik").str.slice(0, 8) + "13" + pl.col("nik").str.slice(10))
+        .when(dup)
+        .then(pl.col("nik").shift(5))
         .otherwise(pl.col("nik"))
     ).drop("i")
     frame.write_csv(path, separator=";")
@@ -126,11 +137,24 @@ def child(args: argparse.Namespace) -> None:
     if args.step == "floor":
         start = time.perf_counter()
         frame = engine.read_roster(Path(args.file).read_bytes(), "roster.csv")
-        result = engine.validate_rows(frame, pemda_code="16.71", as_of=dt.date(2024, 6, 30),
-                                      prefixes=district_prefixes(), hash_niks=False)
+        result = engine.validate_rows(
+            frame,
+            pemda_code="16.71",
+            as_of=dt.date(2024, 6, 30),
+            prefixes=district_prefixes(),
+            hash_niks=False,
+        )
         seconds = time.perf_counter() - start
-        print(json.dumps({"seconds": seconds, "rows": result.total, "valid": result.n_valid,
-                          "peak_mb": peak_rss_mb()}))
+        print(
+            json.dumps(
+                {
+                    "seconds": seconds,
+                    "rows": result.total,
+                    "valid": result.n_valid,
+                    "peak_mb": peak_rss_mb(),
+                }
+            )
+        )
         return
     init_db()
     from monev.core.scope import SYSTEM
@@ -139,20 +163,58 @@ def child(args: argparse.Namespace) -> None:
     from monev.rosters.services import roster_import
 
     pemda = Pemda.objects.get(code="16.71")
+    steps: list[tuple[str, float]] = []
+
+    def progress(done: int, total: int, message: str) -> None:
+        steps.append((message, time.perf_counter()))
+
     start = time.perf_counter()
-    upload = roster_import(pemda=pemda, period="2024-06", data=Path(args.file).read_bytes(),
-                           filename="roster.csv", mode="accept_valid", by=SYSTEM)
+    upload = roster_import(
+        pemda=pemda,
+        period="2024-06",
+        data=Path(args.file).read_bytes(),
+        filename="roster.csv",
+        mode="accept_valid",
+        by=SYSTEM,
+        progress=progress,
+    )
     seconds = time.perf_counter() - start
+    marks = [("start", start), *steps, ("end", start + seconds)]
+    timings = {a[0]: round(b[1] - a[1], 2) for a, b in itertools.pairwise(marks)}
     stored = Worker.objects.filter(version=upload.version).count()
-    print(json.dumps({"seconds": seconds, "rows": upload.rows_total, "stored": stored,
-                      "state": upload.state, "peak_mb": peak_rss_mb()}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "rows": upload.rows_total,
+                "stored": stored,
+                "state": upload.state,
+                "peak_mb": peak_rss_mb(),
+                "steps": timings,
+            }
+        )
+    )
 
 
 def spawn(step: str, home: Path, url: str, file: Path, rows: int) -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", step, "--home", str(home), "--database-url", url,
-         "--file", str(file), "--rows", str(rows)],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            step,
+            "--home",
+            str(home),
+            "--database-url",
+            url,
+            "--file",
+            str(file),
+            "--rows",
+            str(rows),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -170,6 +232,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=3_000_000)
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--steps", action="store_true", help="print the time of each step")
     parser.add_argument("--child", choices=["generate", "floor", "import"])
     parser.add_argument("--home")
     parser.add_argument("--database-url")
@@ -187,16 +250,23 @@ def main() -> None:
         print(f"roster: {args.rows:,} rows, {gen['bytes'] / 1e6:.0f} MB CSV")
         floor = spawn("floor", base / "gen", sqlite_url, file, args.rows)
         floor_rate = floor["rows"] / floor["seconds"]
-        print(f"{'floor (Polars read+validate)':<30} {floor['seconds']:7.2f} s "
-              f"{floor_rate:12,.0f} rows/s  peak {floor['peak_mb']:7.0f} MB")
+        print(
+            f"{'floor (Polars read+validate)':<30} {floor['seconds']:7.2f} s "
+            f"{floor_rate:12,.0f} rows/s  peak {floor['peak_mb']:7.0f} MB"
+        )
         backends = ["sqlite", "postgres"] if args.db == "both" else [args.db]
         for backend in backends:
             url = f"sqlite:///{base / 'bench.sqlite3'}" if backend == "sqlite" else fresh_pg()
             r = spawn("import", base / backend, url, file, args.rows)
             rate = r["rows"] / r["seconds"]
-            print(f"{'import ' + backend:<30} {r['seconds']:7.2f} s {rate:12,.0f} rows/s  "
-                  f"peak {r['peak_mb']:7.0f} MB  ×{r['seconds'] / floor['seconds']:.1f} floor  "
-                  f"stored {r['stored']:,} ({r['state']})")
+            print(
+                f"{'import ' + backend:<30} {r['seconds']:7.2f} s {rate:12,.0f} rows/s  "
+                f"peak {r['peak_mb']:7.0f} MB  ×{r['seconds'] / floor['seconds']:.1f} floor  "
+                f"stored {r['stored']:,} ({r['state']})"
+            )
+            if args.steps:
+                for step, secs in r["steps"].items():
+                    print(f"    {step:<40} {secs:7.2f} s")
 
 
 if __name__ == "__main__":

@@ -77,6 +77,19 @@ FUNDING_ALIASES = {
     "MANDIRI": FundingSource.MANDIRI,
 }
 
+# What validation keeps of each row for storage (the raw cells are dropped to save memory).
+KEPT_COLUMNS = (
+    "name",
+    "category",
+    "position",
+    "wage",
+    "funding_source",
+    "desa_code",
+    "birth_date",
+    "sex",
+)
+CRYPTO_CHUNK = 250_000
+
 ERROR_SCHEMA = {
     "row": pl.Int64,
     "column": pl.String,
@@ -236,7 +249,10 @@ def validate_rows(
     )
     errors = _collect_errors(checked, as_of)
     bad_rows = errors.filter(pl.col("severity") == "error")["row"].unique()
-    rows = checked.with_columns(valid=~pl.col("row").is_in(bad_rows.implode()))
+    rows = checked.select(
+        "row", "nik", "nik_error", *KEPT_COLUMNS, valid=~pl.col("row").is_in(bad_rows.implode())
+    )
+    del checked
     if hash_niks:
         rows = rows.with_columns(nik_hash=_hash_valid(rows))
     return Validation(rows=rows, errors=errors)
@@ -374,8 +390,13 @@ def _errors_of(
 
 
 def _hash_valid(rows: pl.DataFrame) -> pl.Series:
+    """HMAC of every valid NIK, a chunk at a time so the Python strings stay few."""
     niks = rows.select(pl.when(pl.col("nik_error").is_null()).then(pl.col("nik")))["nik"]
-    return pii.nik_hash_series(niks).alias("nik_hash")
+    chunks = [
+        pii.nik_hash_series(niks.slice(start, CRYPTO_CHUNK))
+        for start in range(0, max(niks.len(), 1), CRYPTO_CHUNK)
+    ]
+    return pl.concat(chunks).alias("nik_hash")
 
 
 def add_other_pemda_flags(validation: Validation, matches: pl.DataFrame) -> Validation:
@@ -448,6 +469,12 @@ def encrypt_series(niks: pl.Series) -> pl.Series:
     One `os.urandom` call for all nonces and base64 in Polars; the AES-GCM call itself stays
     per row (the `cryptography` API has no batch mode).
     """
+    if niks.len() > CRYPTO_CHUNK:
+        parts = [
+            encrypt_series(niks.slice(start, CRYPTO_CHUNK))
+            for start in range(0, niks.len(), CRYPTO_CHUNK)
+        ]
+        return pl.concat(parts)
     aead = pii._aead(settings.MONEV_ENCRYPTION_KEY)
     key_id, size = pii.KEY_ID, pii.NONCE_BYTES
     values = niks.to_list()

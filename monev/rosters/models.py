@@ -90,9 +90,21 @@ class WorkerQuerySet(ScopedQuerySet, models.QuerySet["Worker"]):
 class Worker(models.Model):
     """One row of a roster version."""
 
-    version = models.ForeignKey(RosterVersion, on_delete=models.CASCADE, related_name="workers")
+    # Tuned for bulk loads of millions of rows (docs/formats/roster.md): indexes are declared
+    # in Meta ((version, category) serves the version FK too; a plain nik_hash index avoids the
+    # extra LIKE index PostgreSQL gets for db_index=True), and the FK has no database
+    # constraint, whose per-row check at COMMIT cost ~3 µs a row. Worker rows are only ever
+    # written by the roster commit, in the transaction that creates their version; deletes
+    # still cascade through the ORM.
+    version = models.ForeignKey(
+        RosterVersion,
+        on_delete=models.CASCADE,
+        related_name="workers",
+        db_index=False,
+        db_constraint=False,
+    )
     row_number = models.PositiveIntegerField()
-    nik_hash = models.CharField(max_length=64, db_index=True)
+    nik_hash = models.CharField(max_length=64)
     nik_cipher = models.CharField(max_length=80)
     nik_masked = models.CharField(max_length=16)
     name = models.CharField(max_length=200)
@@ -107,7 +119,10 @@ class Worker(models.Model):
     objects = WorkerQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["version", "category"])]
+        indexes = [
+            models.Index(fields=["version", "category"]),
+            models.Index(fields=["nik_hash"], name="rosters_worker_nik_hash"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.nik_masked} {self.name}"

@@ -105,11 +105,13 @@ def roster_upload_validate(
 
 
 def _validate(
-    upload: RosterUpload, progress: Progress, *, keep_prepared: bool
+    upload: RosterUpload, progress: Progress, *, keep_prepared: bool, data: bytes | None = None
 ) -> pl.DataFrame | None:
     progress(0, 4, "membaca berkas")
     try:
-        frame = engine.read_roster(storage.source_load(upload.pk), upload.source_name)
+        source = data if data is not None else storage.source_load(upload.pk)
+        frame = engine.read_roster(source, upload.source_name)
+        del source
     except engine.RosterFileError as exc:
         _finish_validation(upload, exc.as_errors(), total=0, valid=0)
         return None
@@ -224,7 +226,9 @@ def _counts(upload: RosterUpload) -> dict[str, Any]:
     }
 
 
-def _commit(upload: RosterUpload, prepared: pl.DataFrame, by: Any) -> RosterVersion:
+def _commit(
+    upload: RosterUpload, prepared: pl.DataFrame, by: Any, progress: Progress = _no_progress
+) -> RosterVersion:
     categories = sorted(prepared["category"].unique().drop_nulls().to_list())
     with transaction.atomic():
         Pemda.objects.select_for_update().filter(pk=upload.pemda_id).first()  # serialise
@@ -243,10 +247,14 @@ def _commit(upload: RosterUpload, prepared: pl.DataFrame, by: Any) -> RosterVers
             created_by=upload.created_by,
             previous=replaced[0] if replaced else None,
         )
+        progress(4, 6, "menyimpan baris")
         workers_insert(version.pk, prepared)
-        RosterVersion.objects.filter(pk__in=[v.pk for v in replaced]).update(is_current=False)
-        version.diff = _diff(version.pk, [v.pk for v in replaced]) if replaced else {}
-        version.save(update_fields=["diff"])
+        progress(5, 6, "membandingkan dengan versi sebelumnya")
+        if replaced:
+            RosterVersion.objects.filter(pk__in=[v.pk for v in replaced]).update(is_current=False)
+            version.diff = _diff(version.pk, [v.pk for v in replaced])
+            version.save(update_fields=["diff"])
+        progress(6, 7, "mencatat")
         upload.state = UploadState.COMMITTED
         upload.version = version
         upload.finished_at = timezone.now()
@@ -258,6 +266,7 @@ def _commit(upload: RosterUpload, prepared: pl.DataFrame, by: Any) -> RosterVers
             pemda_code=upload.pemda.code,
             changes={**_counts(upload), "version": version.number, "diff": version.diff},
         )
+    progress(7, 7, "selesai")
     return version
 
 
@@ -324,9 +333,10 @@ def roster_import(
     upload = roster_upload_create(
         pemda=pemda, period=period, data=data, filename=filename, mode=mode, by=by
     )
-    prepared = _validate(upload, progress, keep_prepared=False)
+    prepared = _validate(upload, progress, keep_prepared=False, data=data)
+    del data
     if upload.can_commit and prepared is not None:
-        _commit(upload, prepared, by)
+        _commit(upload, prepared, by, progress)
         return upload
     return _reject(upload, by)
 
