@@ -1,0 +1,86 @@
+"""`monev demo`: from nothing to a filled dashboard — init, demo users, synthetic files for
+Kanwil Sumbagsel (or `--all` 552 Pemda), import, match every period, then serve.
+
+The demo users (national, sumbagsel, palembang, lahat, auditor) get the password from
+MONEV_DEMO_PASSWORD, or the documented default `demo-monev-2024`; it is printed.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+DEFAULT_PASSWORD = "demo-monev-2024"  # noqa: S105 (documented demo default, never production)
+CAST = {
+    "national": {"role": "national", "full_name": "Koordinator Nasional (Kemenko PMK)"},
+    "sumbagsel": {"role": "kanwil", "kanwil": "SUMBAGSEL", "full_name": "BPJS Kanwil Sumbagsel"},
+    "palembang": {"role": "pemda", "pemda": "16.71", "full_name": "Operator Kota Palembang"},
+    "lahat": {"role": "pemda", "pemda": "16.04", "full_name": "Operator Kab. Lahat"},
+    "auditor": {"role": "auditor", "all_regions": True, "full_name": "Auditor"},
+}
+
+
+def demo_periods(last: str, count: int) -> list[str]:
+    year, month = int(last[:4]), int(last[5:])
+    out = []
+    for _ in range(count):
+        out.insert(0, f"{year:04d}-{month:02d}")
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return out
+
+
+class Command(BaseCommand):
+    help = "Siapkan data demo (Kanwil Sumbagsel) dan jalankan aplikasi web."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--all", action="store_true", help="semua 552 Pemda, bukan Sumbagsel")
+        parser.add_argument("--periods", type=int, default=3, help="jumlah periode bulanan")
+        parser.add_argument("--last-period", default="2024-06", help="periode terakhir YYYY-MM")
+        parser.add_argument("--scale", type=float, default=1.0, help="pengali jumlah pekerja")
+        parser.add_argument("--no-serve", action="store_true", help="jangan jalankan server")
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.perf_counter()
+        call_command("init", stdout=self.stdout)
+        password = os.environ.get("MONEV_DEMO_PASSWORD") or DEFAULT_PASSWORD
+        self._users(password)
+        self._data(options)
+        self.stdout.write(
+            f"Demo siap dalam {time.perf_counter() - started:.0f} detik. Masuk sebagai "
+            f"{', '.join(CAST)} dengan sandi: {password}"
+        )
+        if not options["no_serve"]:
+            call_command("serve", host=options["host"], port=options["port"])
+
+    def _users(self, password: str) -> None:
+        from monev.accounts.models import User
+        from monev.accounts.services import user_create
+
+        for username, spec in CAST.items():
+            if not User.objects.filter(username=username).exists():
+                user_create(username=username, password=password, **spec)
+
+    def _data(self, options: dict[str, Any]) -> None:
+        from monev.coverage.demo import demo_generate, demo_load
+        from monev.coverage.models import MatchRun
+
+        periods = demo_periods(options["last_period"], options["periods"])
+        if MatchRun.objects.filter(period=periods[-1], is_current=True).exists():
+            self.stdout.write("Data demo sudah ada; lewati pembuatan.")
+            return
+        out = Path(settings.MONEV_HOME) / "demo"
+        files = demo_generate(
+            out_dir=out, periods=periods, all_pemda=options["all"], scale=options["scale"]
+        )
+        self.stdout.write(f"Berkas demo ditulis di {out} ({files.workers} pekerja)")
+        demo_load(files, say=self.stdout.write)
