@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import polars as pl
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -231,26 +234,30 @@ def participants_import(*, data: bytes, filename: str, by: Any) -> ImportResult:
         raise InputRejected(errors)
     with transaction.atomic():
         batch = _batch(ImportKind.PARTICIPANTS, data, filename, len(rows), by)
-        for row in rows:
-            ParticipantCount.objects.filter(
-                region_code=row["place"].code, period=row["period"], segment=row["segment"]
-            ).delete()
-        ParticipantCount.objects.bulk_create(
-            [
-                ParticipantCount(
-                    **_place_fields(row["place"]),
-                    period=row["period"],
-                    segment=row["segment"],
-                    active=row["active"],
-                    source=row["source"],
-                    batch=batch,
-                )
-                for row in rows
-            ],
-            batch_size=1000,
-        )
+        _replace_participants(rows, batch)
     return ImportResult(
         ImportKind.PARTICIPANTS, len(rows), sorted({r["period"] for r in rows}), batch.pk
+    )
+
+
+def _replace_participants(rows: list[dict[str, Any]], batch: WorkforceImport) -> None:
+    for row in rows:
+        ParticipantCount.objects.filter(
+            region_code=row["place"].code, period=row["period"], segment=row["segment"]
+        ).delete()
+    ParticipantCount.objects.bulk_create(
+        [
+            ParticipantCount(
+                **_place_fields(row["place"]),
+                period=row["period"],
+                segment=row["segment"],
+                active=row["active"],
+                source=row["source"],
+                batch=batch,
+            )
+            for row in rows
+        ],
+        batch_size=1000,
     )
 
 
@@ -270,3 +277,63 @@ def _batch(kind: str, data: bytes, filename: str, rows: int, by: Any) -> Workfor
     )  # fmt: skip
     audit_record(actor=by, action=f"workforce.import.{kind}", obj=batch, changes={"rows": rows})
     return batch
+
+
+def participants_from_registry(*, period: str, by: Any) -> ImportResult:
+    """Active participants per province and kab/kota (and segment) counted from the current
+    registry extract of `period`, where its rows carry `kode_wilayah`. Replaces that
+    period's participant rows derived earlier from any source for the same regions."""
+    from monev.registry.models import RegistrySnapshot
+
+    snapshot = RegistrySnapshot.objects.for_period(period)
+    if snapshot is None:
+        raise InputRejected([_("Belum ada ekstrak registri untuk periode %(p)s.") % {"p": period}])
+    if not scope_for(by, "change").all_regions:
+        raise InputRejected(
+            [_("Hanya pengguna nasional yang dapat menurunkan data dari registri.")]
+        )
+    counts = _registry_counts(Path(settings.DATA_DIR) / snapshot.parquet_path)
+    places = _places()
+    source = f"registri BPJS TK {snapshot.period} ({snapshot.source_name})"[:300]
+    rows = [
+        {"place": places[code], "period": period, "segment": segment, "active": n, "source": source}
+        for code, segment, n in counts.iter_rows()
+        if code in places
+    ]
+    with transaction.atomic():
+        batch = _batch(
+            ImportKind.PARTICIPANTS,
+            snapshot.parquet_path.encode(),
+            snapshot.source_name,
+            len(rows),
+            by,
+        )
+        _replace_participants(rows, batch)
+    return ImportResult(ImportKind.PARTICIPANTS, len(rows), [period], batch.pk)
+
+
+def _registry_counts(path: Path) -> pl.DataFrame:
+    """(region_code, segment, n) at province and kab/kota level, plus the all-segment total."""
+    active = (
+        pl.scan_parquet(path)
+        .filter(pl.col("active") & pl.col("kode_wilayah").is_not_null())
+        .select(pl.col("kode_wilayah"), pl.col("segmen").cast(pl.String).alias("segment"))
+    )
+    levels = [
+        active.with_columns(pl.col("kode_wilayah").str.slice(0, 2).alias("region_code")),
+        active.filter(pl.col("kode_wilayah").str.len_chars() >= 5).with_columns(
+            pl.col("kode_wilayah").str.slice(0, 5).alias("region_code")
+        ),
+    ]
+    by_segment = pl.concat(levels).group_by("region_code", "segment").agg(pl.len().alias("n"))
+    totals = (
+        by_segment.group_by("region_code")
+        .agg(pl.col("n").sum())
+        .with_columns(pl.lit("").alias("segment"))
+    )
+    return (
+        pl.concat([by_segment, totals.select("region_code", "segment", "n")])
+        .select("region_code", "segment", pl.col("n").cast(pl.Int64))
+        .sort("region_code", "segment")
+        .collect()
+    )

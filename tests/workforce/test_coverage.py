@@ -222,3 +222,22 @@ def test_monev_coverage_workforce_command(loaded: None, capsys: Any) -> None:
         Command().run_from_argv(argv)
     assert info.value.code == 0
     assert "23.60" in capsys.readouterr().out
+
+
+def test_participants_from_registry(db: Any, tmp_path: Path) -> None:
+    from monev.workforce.services import participants_from_registry
+    from tests.coverage.factories import import_registry, nik
+
+    rows = [
+        {"nik": nik(1, kecamatan="167101"), "segmen": "BPU", "kode_wilayah": "16.71.01"},
+        {"nik": nik(2, kecamatan="167101"), "segmen": "PU", "kode_wilayah": "16.71"},
+        {"nik": nik(3, kecamatan="160401"), "segmen": "PU", "kode_wilayah": "16.04.01"},
+    ]
+    import_registry(tmp_path, "2024-06", rows)
+    result = participants_from_registry(period="2024-06", by=SYSTEM)
+    got = {(p.region_code, p.segment): p.active for p in ParticipantCount.objects.all()}
+    assert got[("16", "")] == 3 and got[("16", "PU")] == 2
+    assert got[("16.71", "")] == 2 and got[("16.71", "BPU")] == 1 and got[("16.04", "PU")] == 1
+    assert result.rows == len(got)
+    with pytest.raises(InputRejected, match="Belum ada"):
+        participants_from_registry(period="2020-01", by=SYSTEM)
