@@ -28,6 +28,10 @@ def rate_rows() -> list[dict[str, Any]]:
     return rows
 
 
+def rate_row(key: str) -> dict[str, Any] | None:
+    return next((row for row in rate_rows() if row["key"] == key), None)
+
+
 def budget_lines(*, user: Any, pemda: str | None = None, year: int | None = None) -> Any:
     lines = BudgetLine.objects.for_user(user).select_related("pemda")
     if pemda:

@@ -373,3 +373,20 @@ def regulation_create(
             changes={"kind": kind, "number": regulation.number, "covers": regulation.covers},
         )  # fmt: skip
     return regulation
+
+
+def rate_row_save(*, values: dict[str, str], by: Any) -> ContributionRate:
+    """Add or correct one rate row from the page form (same rules as a file row)."""
+    if not scope_for(by, "change").all_regions:
+        raise PermissionError("rate table")
+    try:
+        row = parse_rate_row(values)
+    except ValueError as exc:
+        raise InputRejected([str(exc)]) from None
+    result = RateLoadResult()
+    with transaction.atomic():
+        _apply_rate_row(row, ContributionRate.objects.filter(key=row["key"]).first(), result, False)
+        audit_record(
+            actor=by, action="rates.save", changes={"key": row["key"], "created": result.created}
+        )
+    return ContributionRate.objects.get(key=row["key"])

@@ -19,9 +19,11 @@ from monev.budgets.imports import budget_file_import
 from monev.budgets.models import Regulation
 from monev.budgets.rates import ContributionInputError, contribution_calculate, parse_wage
 from monev.budgets.services import (
+    RATE_COLUMNS,
     BudgetRow,
     InputRejected,
     budget_lines_save,
+    rate_row_save,
     rate_table_load,
     regulation_create,
 )
@@ -152,6 +154,30 @@ def rate_list(request: HttpRequest) -> HttpResponse:
         "budgets/rate_list.html",
         {"rows": selectors.rate_rows(), "may_edit": may_edit, "upload": UploadForm()},
     )
+
+
+@login_required
+def rate_edit(request: HttpRequest, key: str | None = None) -> HttpResponse:
+    """One rate row: correct an existing row or add a new one (national administrators)."""
+    if not scope_for(request.user, "change").all_regions:
+        return HttpResponseForbidden(_("Hanya administrator nasional yang dapat mengubah tarif."))
+    initial = selectors.rate_row(key) if key else {}
+    if key and initial is None:
+        raise Http404("rate")
+    errors: list[str] = []
+    if request.method == "POST":
+        values = {name: request.POST.get(name, "") for name in RATE_COLUMNS}
+        try:
+            rate_row_save(values=values, by=request.user)
+        except InputRejected as exc:
+            errors, initial = exc.errors, values
+        else:
+            messages.success(request, _("Baris tarif disimpan."))
+            return redirect("budgets:rate_list")
+    shown = initial or {}
+    fields = [(name, "" if shown.get(name) is None else str(shown[name])) for name in RATE_COLUMNS]
+    context = {"fields": fields, "errors": errors, "key": key}
+    return render(request, "budgets/rate_form.html", context, status=400 if errors else 200)
 
 
 @login_required

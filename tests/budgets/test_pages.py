@@ -151,3 +151,27 @@ def test_regulation_too_large(db: Any, client_for: Any, monkeypatch: Any) -> Non
             "document": SimpleUploadedFile("x.pdf", PDF)}  # fmt: skip
     response = client_for("palembang").post("/anggaran/pemda/16.71/regulasi/baru/", form)
     assert response.status_code == 400 and Regulation.objects.count() == 0
+
+
+def test_rate_row_form(db: Any, client_for: Any) -> None:
+    page = client_for("national").get("/anggaran/tarif/pu-jkm-2015/")
+    assert page.status_code == 200 and 'value="0.3000"' in page.content.decode()
+    assert client_for("palembang").get("/anggaran/tarif/pu-jkm-2015/").status_code == 403
+    assert client_for("national").get("/anggaran/tarif/tidak-ada/").status_code == 404
+    values = {
+        "key": "pu-jkm-2015", "programme": "JKM", "segment": "PU", "kind": "rate",
+        "employer_percent": "0.31", "valid_from": "2015-07-01", "legal_basis": "PP uji",
+        "confidence": "H", "optional": "False",
+    }  # fmt: skip
+    bad = client_for("national").post("/anggaran/tarif/pu-jkm-2015/", {**values, "confidence": "X"})
+    assert bad.status_code == 400
+    assert client_for("national").post("/anggaran/tarif/pu-jkm-2015/", values).status_code == 302
+    assert str(ContributionRate.objects.get(key="pu-jkm-2015").employer_percent) == "0.3100"
+    new = {**values, "key": "pu-jkm-2030", "valid_from": "2030-01-01", "employer_percent": "0.4"}
+    assert client_for("national").post("/anggaran/tarif/baru/", new).status_code == 302
+    from monev.budgets.rates import contribution_calculate
+
+    result = contribution_calculate(
+        segment="PU", wage=1_000_000, day="2030-02-01", programmes="JKM"
+    )
+    assert result.total() == 4_000  # the newest row in force wins
