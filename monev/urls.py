@@ -15,5 +15,6 @@ urlpatterns = [
     path("cakupan/", include("monev.coverage.urls")),
     path("anggaran/", include("monev.budgets.urls")),
     path("angkatan-kerja/", include("monev.workforce.urls")),
+    path("sasaran/", include("monev.targeting.urls")),
     path("", include("monev.regions.urls")),
 ]
