@@ -84,7 +84,7 @@ def _decimal(value: str, column: str) -> Decimal:
         number = Decimal(value or "0")
     except InvalidOperation:
         raise ValueError(_("%(c)s %(v)r bukan angka") % {"c": column, "v": value}) from None
-    if number < 0 or number > 100 or not number.is_finite():
+    if not number.is_finite() or number < 0 or number > 100:
         raise ValueError(_("%(c)s %(v)r harus 0–100") % {"c": column, "v": value})
     return number
 
@@ -140,7 +140,13 @@ def parse_rate_file(data: bytes) -> list[dict[str, Any]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputRejected([_("File tarif harus CSV UTF-8.")]) from None
-    reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _parse_rate_rows(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InputRejected([_("File tarif bukan CSV yang sah: %(e)s") % {"e": exc}]) from None
+
+
+def _parse_rate_rows(reader: csv.DictReader[str]) -> list[dict[str, Any]]:
     missing = REQUIRED_RATE_COLUMNS - set(reader.fieldnames or [])
     if missing:
         raise InputRejected([_("Kolom wajib tidak ada: %(c)s") % {"c": ", ".join(sorted(missing))}])

@@ -41,7 +41,13 @@ def read_table(data: bytes, filename: str) -> pl.DataFrame:
         raise
     except Exception as exc:  # polars/fastexcel raise many kinds for broken files
         raise TableError(_("File tidak dapat dibaca: %(e)s") % {"e": str(exc)[:200]}) from None
-    frame = frame.rename({c: _header(c) for c in frame.columns})
+    headers = [_header(c) for c in frame.columns]
+    duplicated = sorted({h for h in headers if headers.count(h) > 1})
+    if duplicated or "row" in headers:
+        raise TableError(
+            _("Kolom ganda atau terlarang: %(c)s") % {"c": ", ".join(duplicated or ["row"])}
+        )
+    frame = frame.rename(dict(zip(frame.columns, headers, strict=True)))
     frame = frame.select(
         pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias("row"),
         *[pl.col(c).cast(pl.String).str.strip_chars().replace("", None) for c in frame.columns],
