@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "monev.coverage",
     "monev.budgets",
     "monev.workforce",
+    "monev.indicators",
     "monev.targeting",
     "monev.meetings",
     "monev.reports",

@@ -16,5 +16,7 @@ urlpatterns = [
     path("anggaran/", include("monev.budgets.urls")),
     path("angkatan-kerja/", include("monev.workforce.urls")),
     path("sasaran/", include("monev.targeting.urls")),
+    path("rapat/", include("monev.meetings.urls")),
+    path("laporan/", include("monev.reports.urls")),
     path("", include("monev.regions.urls")),
 ]

@@ -36,6 +36,13 @@ def meeting_can_organise(*, user: Any, meeting: Meeting) -> bool:
     return can_organise(user, meeting.pemdas.values_list("code", flat=True))
 
 
+def action_item_can_update(*, user: Any, item: ActionItem) -> bool:
+    """The owner Pemda's users (and the organisers) update status and evidence."""
+    if item.pemda_code and scope_for(user, "change").allows(item.pemda_code, "change"):
+        return True
+    return can_organise(user, item.meeting.pemdas.values_list("code", flat=True))
+
+
 def meeting_list(*, user: Any) -> QuerySet[Meeting]:
     return Meeting.objects.for_user(user).select_related("kanwil")
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from monev.core.audit import audit_record
-from monev.core.scope import scope_for
 from monev.meetings import sources
 from monev.meetings.evidence import check_document
 from monev.meetings.models import (
@@ -32,7 +31,7 @@ from monev.meetings.models import (
     MeetingStatus,
     Severity,
 )
-from monev.meetings.selectors import can_organise, finding_dict
+from monev.meetings.selectors import action_item_can_update, can_organise, finding_dict
 from monev.regions.codes import parse_period
 from monev.regions.models import Kanwil, Pemda
 
@@ -318,15 +317,8 @@ def action_item_create(
     return item
 
 
-def _may_update(by: Any, item: ActionItem) -> bool:
-    scope = scope_for(by, "change")
-    if item.pemda_code:
-        return scope.allows(item.pemda_code, "change")
-    return can_organise(by, item.meeting.pemdas.values_list("code", flat=True))
-
-
 def action_item_set_status(*, item: ActionItem, status: str, by: Any, note: str = "") -> ActionItem:
-    if not _may_update(by, item):
+    if not action_item_can_update(user=by, item=item):
         raise PermissionError("not allowed to update this action item")
     if status not in ItemStatus.values or status == ItemStatus.OVERDUE:
         raise MeetingError(_("Status tidak dikenal atau tidak dapat dipilih."))
@@ -363,7 +355,7 @@ def action_item_add_evidence(
     note: str = "",
 ) -> Evidence:
     """Attach a document (type checked by its magic bytes) or a link to a data change."""
-    if not _may_update(by, item):
+    if not action_item_can_update(user=by, item=item):
         raise PermissionError("not allowed to update this action item")
     if (document is None) == (not link.strip()):
         raise MeetingError(_("Lampirkan satu dokumen atau satu tautan."))

@@ -1,0 +1,110 @@
+"""Reports: request one (now or as a background job), follow it, download it again."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from monev.api.errors import ApiError, ErrorOut
+from monev.core.scope import get_scoped_or_404
+from monev.reports.build import ReportInputError, report_params
+from monev.reports.models import Report, ReportState
+from monev.reports.services import is_large, report_download_record, report_request
+
+router = Router(tags=["laporan"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class ReportIn(Schema):
+    kind: str
+    format: str = "pdf"
+    kanwil: str | None = None
+    pemda: str | None = None
+    period: str | None = None
+    semester: str | None = None
+    background: bool | None = None
+
+
+class ReportOut(Schema):
+    id: int
+    kind: str
+    format: str
+    params: dict[str, str]
+    state: str
+    title: str
+    size: int
+    sha256: str
+    created_by: str
+    created_at: dt.datetime
+    job_id: int | None
+    progress: int | None
+    download: str | None
+
+
+def _out(r: Report) -> ReportOut:
+    return ReportOut(
+        id=r.pk,
+        kind=r.kind,
+        format=r.format,
+        params=r.params,
+        state=r.state,
+        title=r.title,
+        size=r.size,
+        sha256=r.sha256,
+        created_by=r.created_by.get_username() if r.created_by else "system",
+        created_at=r.created_at,
+        job_id=r.job_id,
+        progress=r.job.percent if r.job else None,
+        download=f"/api/v1/reports/{r.pk}/download" if r.state == ReportState.DONE else None,
+    )
+
+
+@router.post("/reports", response={201: ReportOut, 202: ReportOut, **ERRORS})
+def report_create(request: HttpRequest, body: ReportIn) -> Any:
+    """201 with the file ready, or 202 with a job to poll (`background`, default for Kanwil
+    packs and semester reports)."""
+    try:
+        parsed = report_params(body.kind, body.format, body.dict())
+    except ReportInputError as exc:
+        raise ApiError(400, "invalid_input", str(exc)) from None
+    background = is_large(body.kind) if body.background is None else body.background
+    try:
+        report = report_request(request=parsed, by=request.user, background=background)
+    except PermissionError:
+        raise ApiError(403, "forbidden", _("Laporan di luar wilayah Anda.")) from None
+    report.refresh_from_db()
+    return Status(202 if background else 201, _out(report))
+
+
+@router.get("/reports", response={200: list[ReportOut]})
+def report_list(request: HttpRequest) -> list[ReportOut]:
+    reports = Report.objects.for_user(request.user).select_related("job", "created_by")
+    return [_out(r) for r in reports[:200]]
+
+
+def _get(request: HttpRequest, report_id: int) -> Report:
+    report = get_scoped_or_404(
+        Report.objects.select_related("job", "created_by"), request.user, pk=report_id
+    )
+    assert isinstance(report, Report)
+    return report
+
+
+@router.get("/reports/{report_id}", response={200: ReportOut, **ERRORS})
+def report_detail(request: HttpRequest, report_id: int) -> ReportOut:
+    return _out(_get(request, report_id))
+
+
+@router.get("/reports/{report_id}/download", response={200: None, **ERRORS})
+def report_download(request: HttpRequest, report_id: int) -> FileResponse:
+    report = _get(request, report_id)
+    if report.state != ReportState.DONE:
+        raise ApiError(404, "not_ready", _("Laporan belum selesai."))
+    report_download_record(report=report, by=request.user)
+    return FileResponse(
+        report.file.open("rb"), filename=report.filename, content_type=report.content_type
+    )

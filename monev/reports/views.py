@@ -1,0 +1,78 @@
+"""Report pages: request a report, follow its job, download it again later."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from monev.core.http import is_htmx
+from monev.core.scope import get_scoped_or_404
+from monev.regions.models import Kanwil, Pemda
+from monev.reports.build import ReportInputError, report_params
+from monev.reports.models import Report, ReportFormat, ReportKind, ReportState
+from monev.reports.services import is_large, report_download_record, report_request
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    reports = Report.objects.for_user(request.user).select_related("created_by", "job")[:200]
+    context = {
+        "reports": reports,
+        "kinds": ReportKind.choices,
+        "formats": ReportFormat.choices,
+        "kanwils": Kanwil.objects.filter(
+            pemdas__in=Pemda.objects.for_user(request.user)
+        ).distinct(),
+        "pemdas": Pemda.objects.for_user(request.user).filter(active=True).order_by("code"),
+    }
+    return render(request, "reports/report_list.html", context)
+
+
+@login_required
+@require_POST
+def report_create(request: HttpRequest) -> HttpResponse:
+    kind, fmt = request.POST.get("kind", ""), request.POST.get("format", "pdf")
+    try:
+        parsed = report_params(kind, fmt, request.POST.dict())
+    except ReportInputError as exc:
+        messages.error(request, str(exc))
+        return render(request, "reports/report_error.html", {"error": str(exc)}, status=400)
+    try:
+        report = report_request(request=parsed, by=request.user, background=is_large(kind))
+    except PermissionError:
+        raise PermissionDenied from None
+    return redirect("reports:report_detail", pk=report.pk)
+
+
+def _get(request: HttpRequest, pk: int) -> Report:
+    report = get_scoped_or_404(
+        Report.objects.select_related("job", "created_by"), request.user, pk=pk
+    )
+    assert isinstance(report, Report)
+    return report
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _get(request, pk)
+    template = "reports/report_status.html" if is_htmx(request) else "reports/report_detail.html"
+    return render(request, template, {"report": report})
+
+
+@login_required
+def report_download(request: HttpRequest, pk: int) -> FileResponse:
+    report = _get(request, pk)
+    if report.state != ReportState.DONE or not report.file:
+        raise Http404(_("Laporan belum selesai."))
+    report_download_record(report=report, by=request.user)
+    return FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=report.filename,
+        content_type=report.content_type,
+    )
