@@ -1,0 +1,298 @@
+"""The indicators, targets, score weights and findings rules a new installation starts with.
+
+Loaded by migration 0002 and editable afterwards in the admin (they are data, not code).
+Sources are keys of ../shared/domain.md §11 as cited in docs/indicators.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+CATEGORY_LABELS = {
+    "NON_ASN": ("Non-ASN", "non-ASN"),
+    "PERANGKAT_DESA": ("Perangkat desa", "village officials"),
+    "RT_RW": ("Ketua RT/RW", "RT/RW heads"),
+    "RENTAN": ("Pekerja rentan", "vulnerable workers"),
+}
+
+_ROSTER_DEF = (
+    "Pekerja {label} pada daftar pekerja terkini Pemda untuk periode ini yang aktif sebagai "
+    "peserta BPJS Ketenagakerjaan (sekurang-kurangnya JKK dan JKM) menurut hasil pencocokan "
+    "NIK dengan ekstrak kepesertaan, dibagi seluruh pekerja {label} pada daftar itu."
+)
+
+
+def _roster(order: int, category: str | None) -> dict[str, Any]:
+    label_id, label_en = CATEGORY_LABELS.get(category or "", ("semua kelompok", "all groups"))
+    code = f"cakupan-{(category or 'total').lower().replace('_', '-')}"
+    return {
+        "code": code,
+        "name_id": f"Cakupan {label_id.lower() if category else 'daftar pekerja (semua kelompok)'}",
+        "name_en": f"Coverage of {label_en}",
+        "short_id": label_id if category else "Semua kelompok",
+        "kind": "roster_coverage",
+        "params": {"category": category} if category else {},
+        "numerator": f"Pekerja {label_id.lower()} terlindungi (JKK+JKM aktif)",
+        "denominator": f"Pekerja {label_id.lower()} pada daftar Pemda",
+        "definition_id": _ROSTER_DEF.format(label=label_id.lower()),
+        "definition_en": (
+            f"{label_en.capitalize()} on the Pemda's current roster for the period who are "
+            "active BPJS Ketenagakerjaan participants (at least JKK and JKM) by NIK match, "
+            f"over all {label_en} on that roster."
+        ),
+        "source": "Daftar pekerja Pemda × ekstrak kepesertaan BPJS TK (Inpres 2/2021)",
+        "green_at": 80,
+        "amber_at": 50,
+        "order": order,
+        "headline": category is None,
+    }
+
+
+INDICATORS: list[dict[str, Any]] = [
+    _roster(10, None),
+    _roster(11, "NON_ASN"),
+    _roster(12, "PERANGKAT_DESA"),
+    _roster(13, "RT_RW"),
+    _roster(14, "RENTAN"),
+    {
+        "code": "cakupan-angkatan-kerja",
+        "name_id": "Cakupan angkatan kerja (peserta aktif / penduduk bekerja)",
+        "name_en": "Workforce coverage (active participants / employed population)",
+        "short_id": "Angkatan kerja",
+        "kind": "workforce_coverage",
+        "params": {"definition": "bps"},
+        "numerator": "Peserta aktif BPJS TK (PU+BPU+Jakon) di wilayah",
+        "denominator": "Penduduk bekerja 15+ (BPS Sakernas), angka terakhir sebelum periode",
+        "definition_id": (
+            "Peserta aktif BPJS Ketenagakerjaan di wilayah dibagi penduduk bekerja usia 15+ "
+            "menurut Sakernas BPS (definisi A, domain §5.1). Dipakai angka Sakernas terakhir "
+            "pada atau sebelum periode. Bukan rumus UCJ Kemendagri, yang penyebutnya belum "
+            "dipublikasikan; angkanya bisa berbeda jauh."
+        ),
+        "definition_en": (
+            "Active BPJS Ketenagakerjaan participants in the region over the employed "
+            "population aged 15+ (BPS Sakernas, definition A, domain §5.1), using the latest "
+            "Sakernas figure on or before the period. Not the Kemendagri UCJ formula."
+        ),
+        "source": "BPS Sakernas; BPJS TK peserta aktif per wilayah",
+        "green_at": 50,
+        "amber_at": 30,
+        "order": 20,
+        "headline": True,
+    },
+    {
+        "code": "kecukupan-anggaran",
+        "name_id": "Kecukupan anggaran perlindungan (APBD vs biaya menutup kesenjangan)",
+        "name_en": "Budget adequacy (APBD against the cost to close the gap)",
+        "short_id": "Anggaran",
+        "kind": "budget_adequacy",
+        "params": {"fallback_wage": 3000000},
+        "numerator": "Pagu tahun anggaran periode (APBD perubahan menggantikan murni, + APBDes, DBH)",
+        "denominator": "Biaya setahun untuk melindungi pekerja pada daftar yang belum terlindungi",
+        "definition_id": (
+            "Pagu perlindungan jaminan sosial ketenagakerjaan tahun anggaran periode ini, dibagi "
+            "perkiraan biaya 12 bulan JKK+JKM bagi pekerja pada daftar yang belum terlindungi: "
+            "PU (non-ASN, perangkat desa) porsi pemberi kerja atas upah rata-rata daftar, BPU "
+            "(RT/RW, rentan) paket minimum. Dibatasi 100% dalam skor. Rincian tepat per pekerja "
+            "ada di halaman anggaran Pemda."
+        ),
+        "definition_en": (
+            "The fiscal year's social-security budget over the estimated 12-month JKK+JKM cost "
+            "of the unprotected workers on the roster (PU at the roster's mean wage, BPU at the "
+            "minimum package). Capped at 100% in the score."
+        ),
+        "source": "Anggaran Pemda (APBD/APBDes/DBH); tabel iuran",
+        "green_at": 100,
+        "amber_at": 50,
+        "order": 30,
+        "headline": True,
+    },
+    {
+        "code": "regulasi",
+        "name_id": "Regulasi pelaksanaan Inpres 2/2021",
+        "name_en": "Regulation carrying out Inpres 2/2021",
+        "short_id": "Regulasi",
+        "kind": "regulation",
+        "params": {},
+        "numerator": "Pemda yang telah menerbitkan Perda/Perkada/SE/instruksi sampai akhir periode",
+        "denominator": "Pemda",
+        "definition_id": (
+            "100% bila Pemda telah menerbitkan sekurang-kurangnya satu regulasi (Perda, Perkada, "
+            "SE, instruksi atau keputusan) untuk melaksanakan Inpres 2/2021 pada atau sebelum "
+            "akhir periode; untuk wilayah: persentase Pemda yang telah memilikinya."
+        ),
+        "definition_en": (
+            "100% when the Pemda has issued at least one regulation carrying out Inpres 2/2021 "
+            "by the end of the period; for a region, the share of its Pemda that have one."
+        ),
+        "source": "Regulasi yang dicatat Pemda",
+        "green_at": 100,
+        "amber_at": 50,
+        "order": 40,
+        "headline": False,
+    },
+    {
+        "code": "ketepatan-waktu",
+        "name_id": "Ketepatan waktu pelaporan daftar pekerja",
+        "name_en": "Timeliness of roster reporting",
+        "short_id": "Tepat waktu",
+        "kind": "timeliness",
+        "params": {"deadline_days": 10},
+        "numerator": "Pemda yang mengunggah daftar pekerja periode ini paling lambat tanggal 10 bulan berikutnya",
+        "denominator": "Pemda aktif",
+        "definition_id": (
+            "100% bila versi pertama daftar pekerja untuk periode ini disimpan paling lambat "
+            "10 hari setelah akhir bulan periode; untuk wilayah: persentase Pemda yang tepat "
+            "waktu. Pemda yang belum mengunggah dihitung tidak tepat waktu."
+        ),
+        "definition_en": (
+            "100% when the first roster version for the period was committed within 10 days "
+            "after the end of the period's month; for a region, the share of Pemda on time."
+        ),
+        "source": "Riwayat unggahan daftar pekerja",
+        "green_at": 90,
+        "amber_at": 60,
+        "order": 50,
+        "headline": False,
+    },
+]
+
+_S30 = "Kemendagri, paparan UCJ April 2025 [S30]"
+TARGETS: list[dict[str, Any]] = [
+    # indicator, region, year, value, kind, document, date, confidence, note
+    *[
+        {
+            "indicator": code,
+            "region_code": "",
+            "year": None,
+            "value": 100,
+            "kind": "INPRES",
+            "document": "Inpres 2/2021, instruksi kepada gubernur dan bupati/wali kota [S1,S4,S7]",
+            "document_date": dt.date(2021, 3, 25),
+            "confidence": "M",
+            "note": "Inpres meminta seluruh pekerja kelompok ini terdaftar; bukan angka tahunan.",
+        }
+        for code in (
+            "cakupan-total",
+            "cakupan-non-asn",
+            "cakupan-perangkat-desa",
+            "cakupan-rt-rw",
+            "cakupan-rentan",
+        )
+    ],
+    {
+        "indicator": "cakupan-angkatan-kerja",
+        "region_code": "",
+        "year": 2025,
+        "value": "32.15",
+        "kind": "RPJMN",
+        "document": f"RPJMN 2025–2029, dikutip {_S30}",
+        "document_date": dt.date(2025, 4, 30),
+        "confidence": "H",
+        "note": "Penyebut RPJMN berbeda dengan UCJ; lihat domain §5.2.",
+    },
+    {
+        "indicator": "cakupan-angkatan-kerja",
+        "region_code": "",
+        "year": 2026,
+        "value": "34.99",
+        "kind": "RPJMN",
+        "document": f"RKP 2026, dikutip {_S30}",
+        "document_date": dt.date(2025, 4, 30),
+        "confidence": "H",
+        "note": "",
+    },
+    {
+        "indicator": "cakupan-angkatan-kerja",
+        "region_code": "",
+        "year": 2029,
+        "value": "43.92",
+        "kind": "RPJMN",
+        "document": f"RPJMN 2025–2029, dikutip {_S30}",
+        "document_date": dt.date(2025, 4, 30),
+        "confidence": "H",
+        "note": "",
+    },
+    {
+        "indicator": "cakupan-angkatan-kerja",
+        "region_code": "",
+        "year": 2025,
+        "value": "52.15",
+        "kind": "UCJ",
+        "document": f"Target UCJ nasional, {_S30}",
+        "document_date": dt.date(2025, 4, 30),
+        "confidence": "H",
+        "note": "Rumus UCJ tidak dipublikasikan; penyebutnya lebih kecil dari Sakernas.",
+    },
+    {
+        "indicator": "cakupan-angkatan-kerja",
+        "region_code": "15",
+        "year": 2024,
+        "value": "53.00",
+        "kind": "UCJ",
+        "document": "Target UCJ Provinsi Jambi akhir 2024 [S31]",
+        "document_date": dt.date(2024, 12, 31),
+        "confidence": "M",
+        "note": "",
+    },
+    {
+        "indicator": "cakupan-angkatan-kerja",
+        "region_code": "51",
+        "year": 2025,
+        "value": "67.28",
+        "kind": "UCJ",
+        "document": "Target UCJ Provinsi Bali 2025 [S29]",
+        "document_date": dt.date(2025, 1, 1),
+        "confidence": "M",
+        "note": "",
+    },
+]
+
+SCORE_SCHEME: dict[str, Any] = {
+    "code": "paritrana",
+    "name": "Skor kepatuhan gaya Paritrana",
+    "weights": {
+        "regulasi": 30,
+        "kecukupan-anggaran": 25,
+        "cakupan-total": 35,
+        "ketepatan-waktu": 10,
+    },
+    "green_at": 70,
+    "amber_at": 45,
+    "basis": (
+        "Bobot resmi Paritrana tidak dipublikasikan (domain §5.3). Bobot bawaan mengikuti "
+        "kriteria yang dilaporkan: regulasi disebut 'poin tertinggi' (2024) → 30; cakupan "
+        "kepesertaan adalah subkategori pertama (2024) dan kriteria 2021 → 35; dukungan "
+        "anggaran (2021) → 25; ketepatan pelaporan (kebutuhan monev, bukan kriteria "
+        "Paritrana) → 10. Inovasi dan wawancara kepala daerah tidak dapat diukur dari data."
+    ),
+    "is_default": True,
+}
+
+FINDING_RULES: list[dict[str, Any]] = [
+    {"code": "belum-menganggarkan", "params": {}},
+    {"code": "cakupan-turun", "params": {"min_drop_points": 5}},
+    {"code": "biaya-menutup", "params": {"min_workers": 1}},
+    {"code": "belum-regulasi", "params": {}},
+    {"code": "belum-lapor", "params": {}},
+    {"code": "di-bawah-target", "params": {"min_gap_points": 10}},
+]
+
+
+def seed(apps: Any) -> None:
+    """Create the defaults that do not exist yet (never overwrite an administrator's edit)."""
+    indicator_model = apps.get_model("indicators", "Indicator")
+    target_model = apps.get_model("indicators", "Target")
+    scheme_model = apps.get_model("indicators", "ScoreScheme")
+    rule_model = apps.get_model("indicators", "FindingRule")
+    for spec in INDICATORS:
+        indicator_model.objects.get_or_create(code=spec["code"], defaults=spec)
+    for spec in TARGETS:
+        fields = dict(spec)
+        indicator = indicator_model.objects.get(code=fields.pop("indicator"))
+        keys = {k: fields.pop(k) for k in ("region_code", "year", "kind")}
+        target_model.objects.get_or_create(indicator=indicator, **keys, defaults=fields)
+    scheme_model.objects.get_or_create(code=SCORE_SCHEME["code"], defaults=SCORE_SCHEME)
+    for rule in FINDING_RULES:
+        rule_model.objects.get_or_create(code=rule["code"], defaults=rule)
