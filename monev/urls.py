@@ -15,6 +15,8 @@ urlpatterns = [
     path("cakupan/", include("monev.coverage.urls")),
     path("anggaran/", include("monev.budgets.urls")),
     path("angkatan-kerja/", include("monev.workforce.urls")),
+    path("dasbor/", include("monev.indicators.urls")),
+    path("data-terbuka/", include("monev.indicators.urls_open")),
     path("sasaran/", include("monev.targeting.urls")),
     path("rapat/", include("monev.meetings.urls")),
     path("laporan/", include("monev.reports.urls")),
