@@ -23,8 +23,10 @@ import polars as pl
 
 from monev.core import pii
 from monev.core.nik import nik_validate
-from monev.coverage.engine import JKK_JKM, registry_people
+from monev.registry.engine import PROGRAM_BITS, period_index
 from monev.registry.hashing import nik_hash_fixed
+
+JKK_JKM = PROGRAM_BITS["JKK"] | PROGRAM_BITS["JKM"]  # the pekerja-rentan package
 
 COLUMNS = (
     "nik",
@@ -90,6 +92,7 @@ ERROR_SCHEMA = {"row": pl.Int64, "column": pl.String, "code": pl.String, "detail
 STORED_SCHEMA = {
     "row": pl.Int64,
     "nik_hash": pl.String,
+    "nik_key": pl.Int128,
     "nik_cipher": pl.String,
     "nik_masked": pl.String,
     "kk_hash": pl.String,
@@ -296,8 +299,8 @@ def _normalised() -> list[pl.Expr]:
 def _region_checks(reference: Reference) -> list[pl.Expr]:
     region = pl.col("_region")
     pemda = region.str.slice(0, 5)
-    district = pl.when(region.str.len_chars() >= 8).then(region.str.extract(r"^([0-9.]{8,9})"))
-    district = district.str.strip_chars_end(".")
+    prefix = region.str.extract(r"^([0-9.]{8,9})").str.strip_chars_end(".")
+    district = pl.when(region.str.len_chars() >= 8).then(prefix)
     known_district = district.is_null() | district.is_in(sorted(reference.district_codes))
     return [
         pl.when(region.is_not_null() & pemda.is_in(sorted(reference.pemda_codes)) & known_district)
@@ -452,7 +455,15 @@ def stored_rows(checked: Checked, *, encrypt: bool = True) -> pl.DataFrame:
         pl.col("_umur").cast(pl.UInt8).alias("age"),
         pl.col("sex"),
     )
+    frame = frame.with_columns(nik_key_expr()).select(list(STORED_SCHEMA))
     return frame.cast(STORED_SCHEMA).sort("pemda_code", "row")  # type: ignore[arg-type]
+
+
+def nik_key_expr(column: str = "nik_hash") -> pl.Expr:
+    """The registry's integer join key (docs/formats/registry.md): the first 124 bits of the
+    HMAC as an Int128. Joining on it is much cheaper than on the 64-character hex."""
+    key = pl.col(column).str.slice(0, 31).str.to_integer(base=16, dtype=pl.Int128)
+    return key.alias("nik_key")
 
 
 def write_parquet(rows: pl.DataFrame, target: Path) -> None:
@@ -536,11 +547,14 @@ def eligible_people(
     """Poor (desil ≤ max), working, working-age residents, from the stored list."""
     if pemda is not None:
         people = people.filter(pl.col("pemda_code") == pemda)
+    if "nik_key" not in people.collect_schema().names():  # lists stored before the key
+        people = people.with_columns(nik_key_expr())
     return (
         people.select(
             "pemda_code",
             "row",
             "nik_hash",
+            "nik_key",
             "nik_masked",
             "name",
             "kode_wilayah",
@@ -559,13 +573,39 @@ def eligible_people(
     )
 
 
+def registry_holdings(
+    registry: pl.LazyFrame, people: pl.LazyFrame, period: str, key: str
+) -> pl.LazyFrame:
+    """Per person found in the registry: active in the period (status AKTIF, paid up to the
+    period) and the programmes held by the active rows, joined on `key`."""
+    current = period_index(period)
+    active_row = pl.col("active") & (
+        pl.col("paid_until").is_null() | (pl.col("paid_until") >= current)
+    )
+    return (
+        registry.select(key, "programs", "active", "paid_until")
+        .join(people.select(key), on=key, how="semi")
+        .group_by(key)
+        .agg(
+            active_row.any().alias("is_active"),
+            pl.when(active_row).then(pl.col("programs")).otherwise(0).bitwise_or().alias("held"),
+        )
+    )
+
+
+def join_key(registry: pl.LazyFrame) -> str:
+    """`nik_key` when the registry extract carries it (newer files), else `nik_hash`."""
+    return "nik_key" if "nik_key" in registry.collect_schema().names() else "nik_hash"
+
+
 def protection_status(people: pl.LazyFrame, registry: pl.LazyFrame, period: str) -> pl.LazyFrame:
     """`status` per person: PROTECTED (active with JKK and JKM in the period), PARTIAL
     (active without both), LAPSED (in the registry, not active), NOT_FOUND."""
-    found = registry_people(registry, people, period)
+    key = join_key(registry)
+    found = registry_holdings(registry, people, period, key)
     held = pl.col("held").fill_null(0).cast(pl.UInt8)
     status = (
-        pl.when(pl.col("in_registry").is_null())
+        pl.when(pl.col("is_active").is_null())
         .then(pl.lit("NOT_FOUND"))
         .when(~pl.col("is_active"))
         .then(pl.lit("LAPSED"))
@@ -574,9 +614,9 @@ def protection_status(people: pl.LazyFrame, registry: pl.LazyFrame, period: str)
         .otherwise(pl.lit("PARTIAL"))
     )
     return (
-        people.join(found, on="nik_hash", how="left")
+        people.join(found, on=key, how="left")
         .with_columns(status=status.cast(pl.Enum(list(STATUSES))))
-        .drop("in_registry", "is_active", "held")
+        .drop("is_active", "held")
     )
 
 

@@ -44,12 +44,13 @@ def target_stat_list(*, user: Any, period: str, kanwil: str | None = None) -> li
 
 def target_stat_get(*, user: Any, pemda_code: str, period: str) -> TargetStat:
     """The Pemda's figures for the period, or 404 (also when outside the user's scope)."""
-    stat: TargetStat = get_scoped_or_404(
+    stat = get_scoped_or_404(
         TargetStat.objects.current().select_related("run", "run__register"),
         user,
         pemda_code=pemda_code,
         period=period,
     )
+    assert isinstance(stat, TargetStat)
     return stat
 
 

@@ -9,6 +9,7 @@ import hashlib
 import io
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -338,7 +339,7 @@ def _stat(
     residents: int,
     row: dict[str, Any] | None,
     parts: dict[str, dict[str, int]],
-    kanwil: dict[str, str | None],
+    kanwil: Mapping[str, str | None],
 ) -> TargetStat:
     counts = {k: v for k, v in (row or {}).items() if k != "pemda_code"}
     monthly = counts.get("targets", 0) * run.package_monthly
