@@ -194,8 +194,13 @@ def gap_compute(
     table = RateTable.on(period_day(period))
     groups: dict[tuple[str, str], GapGroup] = {}
     wanted = programmes or DEFAULT_PROGRAMMES
+    units: dict[tuple[bool, int | None], tuple[str, int | None]] = {}
     for row in frame.sort(GROUP_KEYS, nulls_last=True).iter_rows(named=True):
-        segment, unit = _group_cost(table, row["category"], row["wage"], wanted, risk)
+        wage_earner = row["category"] in WAGE_EARNER_CATEGORIES
+        unit_key = (wage_earner, row["wage"] if wage_earner else None)
+        if unit_key not in units:  # one calculator call per distinct wage, not per group
+            units[unit_key] = _group_cost(table, row["category"], row["wage"], wanted, risk)
+        segment, unit = units[unit_key]
         key = (row["category"], row["funding_source"])
         group = groups.setdefault(key, GapGroup(row["category"], row["funding_source"], segment))
         group.workers += row["n"]
@@ -216,9 +221,14 @@ def _financed_twice(gap: Gap, version: RosterVersion) -> None:
         .filter(version__period=version.period, nik_hash__in=mine)
         .exclude(version__pemda=version.pemda)
     )
-    gap.financed_twice = others.values("nik_hash").distinct().count()
-    per_pemda = others.values("version__pemda__code").annotate(n=Count("nik_hash", distinct=True))
-    gap.financed_twice_with = {r["version__pemda__code"]: r["n"] for r in per_pemda}
+    pairs = pl.DataFrame(
+        list(others.values_list("nik_hash", "version__pemda__code").distinct()),
+        schema={"nik_hash": pl.String, "pemda": pl.String},
+        orient="row",
+    )
+    gap.financed_twice = pairs["nik_hash"].n_unique()
+    per_pemda = pairs.group_by("pemda").agg(pl.col("nik_hash").n_unique()).sort("pemda")
+    gap.financed_twice_with = dict(per_pemda.iter_rows())
 
 
 # --- budget against cost ----------------------------------------------------------------
