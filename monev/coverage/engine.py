@@ -19,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
-from monev.registry.engine import PROGRAM_BITS, period_index
+from monev.registry.engine import PROGRAM_BITS, nik_key_expr, period_index
 
 JKK_JKM = PROGRAM_BITS["JKK"] | PROGRAM_BITS["JKM"]
 WAGE_EARNER = JKK_JKM | PROGRAM_BITS["JHT"] | PROGRAM_BITS["JP"]
@@ -46,7 +46,7 @@ RESULT_COLUMNS = (
     "worker_id",
     "pemda_code",
     "category",
-    "nik_hash",
+    "nik_key",
     "status",
     "programs",
     "since",
@@ -73,11 +73,11 @@ def registry_people(registry: pl.LazyFrame, roster: pl.LazyFrame, period: str) -
     active_row = pl.col("active") & (
         pl.col("paid_until").is_null() | (pl.col("paid_until") >= current)
     )
-    wanted = roster.select("nik_hash").unique()
+    wanted = roster.select("nik_key").unique()
     return (
-        registry.select("nik_hash", "programs", "active", "paid_until")
-        .join(wanted, on="nik_hash", how="semi")
-        .group_by("nik_hash")
+        registry.select("nik_key", "programs", "active", "paid_until")
+        .join(wanted, on="nik_key", how="semi")
+        .group_by("nik_key")
         .agg(
             pl.lit(True).alias("in_registry"),
             active_row.any().alias("is_active"),
@@ -107,7 +107,7 @@ def worker_statuses(
         .otherwise(pl.lit("PARTIAL"))
         .cast(STATUS_ENUM)
     )
-    frame = roster.join(people, on="nik_hash", how="left").with_columns(
+    frame = roster.join(people, on="nik_key", how="left").with_columns(
         status=status, programs=pl.when(pl.col("is_active")).then(held).otherwise(0)
     )
     frame = frame.with_columns(
@@ -120,19 +120,29 @@ def worker_statuses(
             prev_status=pl.lit(None, dtype=STATUS_ENUM), prev_since=pl.lit(None, dtype=pl.String)
         )
     else:
-        prev = previous.select(
+        # (Pemda, category, NIK) is unique in a run's results (a roster has no duplicate
+        # NIK), so a plain join suffices; `run_match` checks the row count to be sure.
+        prev = _with_key(previous).select(
             "pemda_code",
-            "nik_hash",
+            "category",
+            "nik_key",
             pl.col("status").cast(STATUS_ENUM).alias("prev_status"),
             pl.col("since").alias("prev_since"),
-        ).unique(subset=["pemda_code", "nik_hash"], keep="any")
-        frame = frame.join(prev, on=["pemda_code", "nik_hash"], how="left")
+        )
+        frame = frame.join(prev, on=["pemda_code", "category", "nik_key"], how="left")
     return frame.with_columns(
         since=pl.when(pl.col("prev_status") == pl.col("status"))
         .then(pl.col("prev_since"))
         .otherwise(pl.lit(period)),
         change=_change_expr(),
     )
+
+
+def _with_key(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Add the Int128 join key where a file predates it (the cached files carry it)."""
+    if "nik_key" in frame.collect_schema().names():
+        return frame
+    return frame.with_columns(nik_key_expr())
 
 
 def _change_expr() -> pl.Expr:
@@ -178,7 +188,11 @@ def run_match(
     registry = pl.scan_parquet(registry_path)
     previous = pl.scan_parquet(previous_path) if previous_path else None
     people = registry_people(registry, roster, period)
+    roster = _with_key(roster)
     statuses = worker_statuses(roster, people, previous, period).collect()
+    if previous is not None and statuses.height != roster.select(pl.len()).collect().item():
+        previous = _with_key(previous).unique(subset=["pemda_code", "category", "nik_key"])
+        statuses = worker_statuses(roster, people, previous, period).collect()
     results_path.parent.mkdir(parents=True, exist_ok=True)
     partial = results_path.with_suffix(".parquet.partial")
     statuses.select(RESULT_COLUMNS).write_parquet(

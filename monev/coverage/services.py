@@ -18,6 +18,7 @@ from monev.core.models import Job, JobState
 from monev.coverage import engine
 from monev.coverage.models import CoverageStat, MatchRun, RunState
 from monev.regions.models import Pemda
+from monev.registry.engine import nik_key_expr
 from monev.registry.models import RegistrySnapshot
 from monev.rosters.models import RosterVersion
 
@@ -58,7 +59,7 @@ def applicable_versions(period: str) -> dict[str, list[int]]:
 
 def _version_file(version_id: int) -> Path:
     """The pseudonymised rows of a committed roster version, cached as Parquet (immutable)."""
-    target = roster_cache_dir() / f"v{version_id}.parquet"
+    target = roster_cache_dir() / f"v{version_id}-k.parquet"
     if target.exists():
         return target
     with connection.cursor() as cursor:
@@ -71,7 +72,7 @@ def _version_file(version_id: int) -> Path:
         rows,
         schema={"worker_id": pl.Int64, "category": pl.String, "nik_hash": pl.String},
         orient="row",
-    )
+    ).with_columns(nik_key_expr())
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".partial")
     frame.write_parquet(partial)
@@ -86,8 +87,8 @@ def roster_frame(versions: dict[str, list[int]]) -> pl.LazyFrame:
         for version_id in ids
     ]
     if not parts:
-        return pl.LazyFrame(schema=engine.ROSTER_SCHEMA)
-    return pl.concat(parts).select(list(engine.ROSTER_SCHEMA))
+        return pl.LazyFrame(schema={**engine.ROSTER_SCHEMA, "nik_key": pl.Int128})
+    return pl.concat(parts).select(*engine.ROSTER_SCHEMA, "nik_key")
 
 
 # ------------------------------------------------------------------------------ the match

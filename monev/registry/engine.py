@@ -4,7 +4,8 @@ pass, hash the NIK and write the pseudonymised Parquet file the match reads.
 Nothing here touches the database; `services.py` feeds it the kecamatan prefixes and stores
 the result. The clear NIK exists only in memory here and is dropped before anything is written.
 
-Stored columns (docs/formats/registry.md): `nik_hash` (hex HMAC), `segmen` (enum),
+Stored columns (docs/formats/registry.md): `nik_hash` (hex HMAC), `nik_key` (the first 124
+bits of that HMAC as an Int128: the join key, ~10× cheaper to hash than the hex), `segmen` (enum),
 `programs` (bit mask, see PROGRAM_BITS), `npp`, `upah`, `active` (status AKTIF),
 `paid_until` (month index year*12+month-1, or null), `kode_wilayah`.
 """
@@ -164,6 +165,7 @@ def validate(
     )
     rows = valid.select(
         hashes.alias("nik_hash"),
+        hashes.to_frame("nik_hash").select(nik_key_expr()).to_series(),
         pl.col("segmen").cast(SEGMENT_ENUM),
         pl.col("_programs").alias("programs"),
         pl.col("npp"),
@@ -327,6 +329,11 @@ def _errors(
         )
         .cast(ERROR_SCHEMA)  # type: ignore[arg-type]
     )
+
+
+def nik_key_expr(column: str = "nik_hash") -> pl.Expr:
+    """The join key: the first 31 hex digits (124 bits) of the HMAC as a positive Int128."""
+    return pl.col(column).str.slice(0, 31).str.to_integer(base=16, dtype=pl.Int128).alias("nik_key")
 
 
 def write_parquet(rows: pl.DataFrame, target: Path) -> None:

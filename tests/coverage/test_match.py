@@ -98,9 +98,9 @@ def build(tmp_path: Path) -> dict[str, MatchRun]:
 
 
 def _by_name(run: MatchRun) -> dict[str, dict[str, Any]]:
-    names = {pii.nik_hash(n): name for name, (n, _c) in PEOPLE.items()}
+    names = {int(pii.nik_hash(n)[:31], 16): name for name, (n, _c) in PEOPLE.items()}
     frame = pl.read_parquet(run.path)
-    return {names[row["nik_hash"]]: row for row in frame.iter_rows(named=True)}
+    return {names[row["nik_key"]]: row for row in frame.iter_rows(named=True)}
 
 
 def test_every_status_and_transition(tmp_path: Path) -> None:

@@ -46,6 +46,7 @@ def test_valid_file_becomes_a_pseudonymised_snapshot(tmp_path: Path) -> None:
     frame = pl.read_parquet(snap.path)
     assert frame.columns == [
         "nik_hash",
+        "nik_key",
         "segmen",
         "programs",
         "npp",
@@ -56,6 +57,7 @@ def test_valid_file_becomes_a_pseudonymised_snapshot(tmp_path: Path) -> None:
     ]
     assert frame["nik_hash"].to_list() == [pii.nik_hash(r["nik"]) for r in GOOD]
     assert frame["programs"].to_list() == [15, 3, 3, 3]
+    assert frame["nik_key"][0] == int(pii.nik_hash(GOOD[0]["nik"])[:31], 16)
     assert frame["paid_until"][0] == 2024 * 12 + 5
     assert AuditEvent.objects.filter(action="registry.import").count() == 1
 
