@@ -424,15 +424,20 @@ def target_for(
     for region in region_codes:
         here = [t for t in mine if t.region_code == region]
         exact = [t for t in here if t.year == year]
-        later = sorted((t for t in here if t.year and t.year > year), key=lambda t: t.year or 0)
+        later_years = sorted({t.year for t in here if t.year and t.year > year})
+        later = [t for t in here if later_years and t.year == later_years[0]]
         standing = [t for t in here if t.year is None]
-        for pool in (exact, later[:1], standing):
+        order = _NATIONAL_ORDER if region == "" else _REGIONAL_ORDER
+        for pool in (exact, later, standing):
             if pool:
-                return sorted(pool, key=lambda t: _KIND_ORDER.get(t.kind, 9))[0]
+                return sorted(pool, key=lambda t: order.get(t.kind, 9))[0]
     return None
 
 
-_KIND_ORDER = {"UCJ": 0, "KANWIL": 1, "RPJMN": 2, "INPRES": 3, "OTHER": 4}
+# The national plan (RPJMN/RKP) is the nation's target; a region's own UCJ or Kanwil
+# target comes before any national figure.
+_NATIONAL_ORDER = {"RPJMN": 0, "UCJ": 1, "INPRES": 2, "OTHER": 3}
+_REGIONAL_ORDER = {"UCJ": 0, "KANWIL": 1, "RPJMN": 2, "INPRES": 3, "OTHER": 4}
 
 
 def decimal(value: float | None, places: int = 1) -> Decimal | None:

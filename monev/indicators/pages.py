@@ -13,7 +13,6 @@ from django.utils.safestring import SafeString
 
 from monev.core.scope import scope_for
 from monev.indicators import charts, engine, selectors
-from monev.indicators.boundaries import boundary_current
 from monev.indicators.engine import PeriodTable
 from monev.indicators.findings import CATEGORY_ORDER
 from monev.indicators.selectors import BadInput, Place
@@ -196,7 +195,7 @@ def _map(page: Dashboard, user: Any, wanted: str) -> None:
     page.map_indicator = code
     scope = scope_for(user)
     if page.place.level in ("provinsi", "pemda"):
-        regency = boundary_current("regency")
+        regency = selectors.boundary("regency")
         province = (
             page.place.code
             if page.place.level == "provinsi"
@@ -240,7 +239,7 @@ def _map(page: Dashboard, user: Any, wanted: str) -> None:
         values[province] = charts.MapValue(
             None if cell is None else cell.value, name, href, province in page.place.province_codes
         )
-    boundary = boundary_current("province")
+    boundary = selectors.boundary("province")
     if boundary is not None and boundary.paths:
         page.map_kind = "choropleth"
         page.map_svg = charts.choropleth(boundary.paths, values, specs[code].name)

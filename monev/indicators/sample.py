@@ -132,7 +132,8 @@ def sample_generate(
         heads = base[p.code][0]
         for year in years:
             for category, headcount in heads.items():
-                if (p.code == "16.04" and category == "NON_ASN") or rng.random() < 0.25:
+                skip = rng.random() < 0.25
+                if (category == "NON_ASN") if p.code == "16.04" else skip:
                     continue
                 monthly = 16_800 if category in ("RT_RW", "RENTAN") else 15_000
                 amount = int(headcount * monthly * 12 * rng.uniform(0.1, 0.9)) // 1000 * 1000

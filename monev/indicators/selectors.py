@@ -8,8 +8,11 @@ own rank among peers and the peers' scores as anonymous numbers, never their nam
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,8 +50,21 @@ def _meta() -> dict[str, facts.PemdaMeta]:
     return engine.cached(("meta", _version()), facts.pemda_meta)
 
 
+_PINNED: contextvars.ContextVar[str | None] = contextvars.ContextVar("facts_version", default=None)
+
+
 def _version() -> str:
-    return facts.facts_version()
+    return _PINNED.get() or facts.facts_version()
+
+
+@contextmanager
+def pinned_version() -> Iterator[str]:
+    """Read the facts version once for a whole request (one query, consistent figures)."""
+    token = _PINNED.set(facts.facts_version())
+    try:
+        yield _version()
+    finally:
+        _PINNED.reset(token)
 
 
 def place_get(*, user: Any, level: str, code: str = "") -> Place:
@@ -151,6 +167,16 @@ def table(period: str) -> PeriodTable:
     return engine.period_table(period, _version())
 
 
+def boundary(level: str) -> Any:
+    from monev.indicators.boundaries import boundary_current
+
+    return engine.cached(("boundary", _version(), level), lambda: boundary_current(level))
+
+
+def definitions() -> tuple[list[Spec], Any, list[TargetSpec]]:
+    return engine.cached(("defs", _version()), engine.load_specs)
+
+
 def dashboard_url(level: str, code: str, period: str | None = None, anchor: str = "") -> str:
     if level == "nasional":
         url = reverse("indicators:national")
@@ -177,7 +203,7 @@ class Figure:
 
 
 def figures(place: Place, t: PeriodTable, before: PeriodTable | None) -> list[Figure]:
-    _specs, _scheme, targets = engine.definitions()
+    _specs, _scheme, targets = definitions()
     cells = _cells(place, t)
     old = _cells(place, before) if before else {}
     year = int(t.period[:4])
@@ -401,7 +427,7 @@ def findings(
         ("rules", _version()),
         lambda: {r.code: dict(r.params or {}) for r in FindingRule.objects.filter(active=True)},
     )
-    _specs, _scheme, targets = engine.definitions()
+    _specs, _scheme, targets = definitions()
     key = (
         "findings",
         t.version,

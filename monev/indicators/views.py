@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from monev.indicators import engine, selectors
+from monev.indicators import selectors
 from monev.indicators.formatting import period_label
 from monev.indicators.pages import Params, dashboard
 from monev.indicators.selectors import BadInput
@@ -19,11 +19,12 @@ def _bad(request: HttpRequest, message: str) -> HttpResponse:
 
 
 def _page(request: HttpRequest, level: str, code: str) -> HttpResponse:
-    place = selectors.place_get(user=request.user, level=level, code=code)
-    try:
-        page = dashboard(user=request.user, place=place, params=Params.from_get(request.GET))
-    except BadInput as exc:
-        return _bad(request, str(exc))
+    with selectors.pinned_version():
+        place = selectors.place_get(user=request.user, level=level, code=code)
+        try:
+            page = dashboard(user=request.user, place=place, params=Params.from_get(request.GET))
+        except BadInput as exc:
+            return _bad(request, str(exc))
     context = {"page": page, "place": place, "query": request.GET.urlencode()}
     if request.headers.get("HX-Target") == "peta":
         return render(request, "indicators/_map.html", context)
@@ -32,7 +33,8 @@ def _page(request: HttpRequest, level: str, code: str) -> HttpResponse:
 
 @login_required
 def national(request: HttpRequest) -> HttpResponse:
-    home = selectors.home_place(user=request.user)
+    with selectors.pinned_version():
+        home = selectors.home_place(user=request.user)
     if home is None:
         raise Http404("no scope")
     if home[0] != "nasional":
@@ -61,6 +63,11 @@ def export(request: HttpRequest, level: str, fmt: str) -> HttpResponse:
     """The ranking table exactly as shown (same filter and order) as CSV or XLSX."""
     if fmt not in ("csv", "xlsx") or level not in selectors.LEVELS:
         return _bad(request, _("Format ekspor harus csv atau xlsx."))
+    with selectors.pinned_version():
+        return _export(request, level, fmt)
+
+
+def _export(request: HttpRequest, level: str, fmt: str) -> HttpResponse:
     place = selectors.place_get(user=request.user, level=level, code=request.GET.get("kode", ""))
     try:
         params = Params.from_get(request.GET)
@@ -94,7 +101,7 @@ def export(request: HttpRequest, level: str, fmt: str) -> HttpResponse:
 
 @login_required
 def definitions(request: HttpRequest) -> HttpResponse:
-    specs, scheme, targets = engine.definitions()
+    specs, scheme, targets = selectors.definitions()
     return render(
         request,
         "indicators/definitions.html",

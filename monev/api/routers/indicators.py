@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from monev.api.errors import ApiError, ErrorOut
-from monev.indicators import engine, selectors
+from monev.indicators import selectors
 from monev.indicators.selectors import BadInput
 
 router = Router(tags=["indikator"])
@@ -111,7 +111,7 @@ def _period(raw: str | None) -> str:
 
 @router.get("/indicators", response={200: list[IndicatorOut]})
 def indicator_list(request: HttpRequest) -> list[IndicatorOut]:
-    specs, _scheme, _targets = engine.definitions()
+    specs, _scheme, _targets = selectors.definitions()
     return [
         IndicatorOut(
             code=s.code,
