@@ -25,7 +25,9 @@ class Command(BaseCommand):
     help = "Daftar wilayah (provinsi, kab/kota, kecamatan) atau muat file koreksi wilayah."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("action", nargs="?", choices=["list", "load"], default="list")
+        parser.add_argument(
+            "action", nargs="?", choices=["list", "load", "load-boundaries"], default="list"
+        )
         parser.add_argument("file", nargs="?", help="file CSV koreksi (untuk 'load')")
         parser.add_argument(
             "--level", choices=["province", "regency", "district"], default="province"
@@ -34,8 +36,15 @@ class Command(BaseCommand):
         parser.add_argument("--province", help="kode provinsi, misalnya 16")
         parser.add_argument("--include-retired", action="store_true", help="sertakan kode lama")
         parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
+        parser.add_argument("--code-property", help="properti GeoJSON berisi kode Kemendagri")
+        parser.add_argument("--licence", help="lisensi data batas wilayah")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "load-boundaries":
+            from monev.indicators.cli import load_boundaries
+
+            load_boundaries(options, self.stdout, self.stderr)
+            return
         if options["action"] == "load":
             self._load(options["file"])
             return
