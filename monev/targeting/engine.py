@@ -370,9 +370,10 @@ def _field_errors(as_of: dt.date) -> dict[str, tuple[pl.Expr, pl.Expr]]:
             text["tanggal_lahir"],
         ),
         "umur": (
-            pl.when(pl.col("umur").is_not_null() & ~pl.col("_umur").is_between(0, MAX_AGE)).then(
-                pl.lit("age_invalid")
-            ),
+            pl.when(
+                pl.col("umur").is_not_null()
+                & ~pl.col("_umur").is_between(0, MAX_AGE).fill_null(False)
+            ).then(pl.lit("age_invalid")),
             text["umur"],
         ),
     }
