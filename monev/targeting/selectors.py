@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 from django.db.models import Max, Sum
 
+from monev.core.audit import audit_record
 from monev.core.scope import get_scoped_or_404, scope_for
 from monev.targeting import engine
 from monev.targeting.models import RunState, SocialRegister, TargetRun, TargetStat
@@ -91,6 +92,28 @@ def target_people(
     rows = frame.sort("desil", "kode_wilayah", "row").collect()
     page = rows.slice(offset, limit) if limit is not None else rows
     return page, rows.height
+
+
+def target_people_read(
+    *,
+    user: Any,
+    stat: TargetStat,
+    via: str,
+    filters: PeopleFilter | None = None,
+    offset: int = 0,
+    limit: int | None = PAGE,
+) -> tuple[pl.DataFrame, int]:
+    """`target_people` for a person reading names: every read is in the audit trail
+    (`targeting.read`, with where from and how many rows; never a NIK)."""
+    frame, total = target_people(stat=stat, filters=filters, offset=offset, limit=limit)
+    audit_record(
+        actor=user,
+        action="targeting.read",
+        obj=stat.run,
+        pemda_code=stat.pemda_code,
+        changes={"period": stat.period, "via": via, "rows": frame.height, "offset": offset},
+    )
+    return frame, total
 
 
 def _filtered(frame: pl.LazyFrame, f: PeopleFilter) -> pl.LazyFrame:

@@ -99,7 +99,9 @@ def pemda_detail(request: HttpRequest, code: str) -> HttpResponse:
         offset = _offset(request)
     except BadInput as exc:
         return _bad(exc)
-    people, total = selectors.target_people(stat=stat, filters=filters, offset=offset)
+    people, total = selectors.target_people_read(
+        user=request.user, stat=stat, via="page", filters=filters, offset=offset
+    )
     context: dict[str, Any] = {
         "stat": stat,
         "pemda": Pemda.objects.filter(code=code).first(),
@@ -143,7 +145,9 @@ def export_list(request: HttpRequest, code: str) -> HttpResponse:
         filters = _filters(request)
     except BadInput as exc:
         return _bad(exc)
-    people, _total = selectors.target_people(stat=stat, filters=filters, limit=None)
+    people, _total = selectors.target_people_read(
+        user=request.user, stat=stat, via="csv", filters=filters, limit=None
+    )
     rows = selectors.people_rows(people)
     out = io.StringIO()
     columns = [c for c in selectors.engine.RESULT_COLUMNS if c != "nik_hash"]

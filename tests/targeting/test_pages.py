@@ -45,6 +45,9 @@ def test_pemda_sees_only_its_own_residents(run: Any, cast: dict[str, Any], clien
     assert "Ani Lahat" in detail and "Budi Lahat" in detail
     assert "Citra" not in detail and "Dedi" not in detail
     assert nik(1) not in detail and "1604********0001" in detail
+    read = AuditEvent.objects.filter(action="targeting.read").latest("id")
+    assert read.actor.username == "lahat" and read.changes["rows"] == 2
+    assert read.changes["via"] == "page" and read.pemda_code == "16.04"
     assert client_for("lahat").get(f"/sasaran/16.71/?periode={PERIOD}").status_code == 404
     national = [
         s.pemda_code for s in selectors.target_stat_list(user=cast["national"], period=PERIOD)

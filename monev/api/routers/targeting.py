@@ -91,7 +91,9 @@ def people(
         raise ApiError(400, "invalid_desil", _("Desil harus 1 sampai 10."))
     stat = _stat(request, pemda, period)
     filters = selectors.PeopleFilter(roster_status=roster_status, status=status, desil=desil)
-    frame, total = selectors.target_people(stat=stat, filters=filters, offset=offset, limit=limit)
+    frame, total = selectors.target_people_read(
+        user=request.user, stat=stat, via="api", filters=filters, offset=offset, limit=limit
+    )
     return {"total": total, "offset": offset, "people": selectors.people_rows(frame)}
 
 

@@ -58,7 +58,7 @@ class Command(BaseCommand):
         except Http404:
             self.stderr.write(f"tidak ada penduduk Pemda {code} dalam data DTSEN/P3KE")
             sys.exit(3)
-        people, _total = selectors.target_people(stat=stat, limit=None)
+        people, _total = selectors.target_people_read(user=SYSTEM, stat=stat, via="cli", limit=None)
         rows = selectors.people_rows(people)
         getattr(self, f"_{options['format']}")(stat, rows)
 
