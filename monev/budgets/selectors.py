@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.forms.models import model_to_dict
 
 from monev.budgets.gap import Comparison, Gap, budget_compare, gap_compute, roster_for
@@ -103,3 +105,31 @@ def budget_summary(
     lines = list(budget_lines(user=user, pemda=pemda.code, year=fiscal_year))
     comparison = budget_compare(pemda_code=pemda.code, fiscal_year=fiscal_year, gap=gap)
     return BudgetSummary(pemda, fiscal_year, period, lines, gap, comparison)
+
+
+def budget_overview(*, user: Any, year: int, kanwil: str | None = None) -> list[dict[str, Any]]:
+    """Every Pemda in the user's scope with its allocation for `year`; none = not budgeted.
+
+    The first question of a monev meeting ("which Pemda have not budgeted?"), one query.
+    """
+    pemdas = Pemda.objects.for_user(user).filter(active=True)
+    if kanwil:
+        pemdas = pemdas.in_kanwil(kanwil)
+    in_year = Q(budgets__fiscal_year=year)
+    rows = pemdas.annotate(
+        total=Coalesce(Sum("budgets__amount", filter=in_year), 0),
+        lines=Count("budgets", filter=in_year),
+        headcount=Coalesce(Sum("budgets__planned_headcount", filter=in_year), 0),
+    ).order_by("code")
+    return [
+        {
+            "pemda": p.code,
+            "name": p.name,
+            "level": p.level,
+            "total": p.total,
+            "lines": p.lines,
+            "planned_headcount": p.headcount,
+            "budgeted": p.lines > 0 and p.total > 0,
+        }
+        for p in rows
+    ]

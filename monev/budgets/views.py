@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -38,22 +37,13 @@ def _year(request: HttpRequest) -> int:
 @login_required
 def budget_index(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    rows = (
-        selectors.budget_lines(user=request.user, year=year)
-        .values("pemda__code", "pemda__name")
-        .annotate(total=Sum("amount"), lines=Count("id"), headcount=Sum("planned_headcount"))
-        .order_by("pemda__code")
-    )
-    return render(
-        request,
-        "budgets/budget_index.html",
-        {
-            "rows": rows,
-            "year": year,
-            "upload": UploadForm(),
-            "can_change": scope_for(request.user, "change").can_change,
-        },
-    )
+    rows = selectors.budget_overview(user=request.user, year=year)
+    missing = sum(1 for row in rows if not row["budgeted"])
+    context = {
+        "rows": rows, "year": year, "missing": missing, "upload": UploadForm(),
+        "can_change": scope_for(request.user, "change").can_change,
+    }  # fmt: skip
+    return render(request, "budgets/budget_index.html", context)
 
 
 @login_required

@@ -54,6 +54,8 @@ register(
               setup=with_regulation),
     RouteCase("GET /api/v1/budgets", "/api/v1/budgets", api=True, setup=with_budget,
               marker=lambda p: f'"pemda": "{p}"'),
+    RouteCase("GET /api/v1/budgets/overview", "/api/v1/budgets/overview?year=2024", api=True,
+              marker=lambda p: f'"pemda": "{p}"'),
     RouteCase("GET /api/v1/budgets/{pemda}/{year}", "/api/v1/budgets/{pemda}/2024", api=True,
               setup=with_budget),
     RouteCase("GET /api/v1/regulations", "/api/v1/regulations", api=True, setup=with_regulation,

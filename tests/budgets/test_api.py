@@ -110,3 +110,18 @@ def test_regulations_scoped(data: None, client_for: Any) -> None:
         "16.71"
     ]
     assert client_for("lahat").get("/api/v1/regulations?pemda=16.71").json() == []
+
+
+def test_budget_overview_lists_unbudgeted_pemda(data: None, client_for: Any) -> None:
+    rows = client_for("sumbagsel").get("/api/v1/budgets/overview?year=2024").json()
+    by_code = {r["pemda"]: r for r in rows}
+    assert by_code["16.71"]["budgeted"] and by_code["16.71"]["total"] == 3_000_000
+    assert not by_code["16.72"]["budgeted"]  # Prabumulih: nothing for 2024
+    assert len(rows) == 65  # Sumbagsel: 60 kab/kota + 5 provinces
+    own = client_for("palembang").get("/api/v1/budgets/overview?year=2024").json()
+    assert [r["pemda"] for r in own] == ["16.71"]
+    assert (
+        client_for("national").get("/api/v1/budgets/overview?year=2024&kanwil=sumbagsel").json()
+        == rows
+    )
+    assert client_for("national").get("/api/v1/budgets/overview?year=1800").status_code == 400

@@ -37,8 +37,10 @@ def test_budget_pages_scope(data: None, client_for: Any) -> None:
     assert page.status_code == 200
     assert "1.032.000" in page.content.decode() or "1,032,000" in page.content.decode()
     assert client_for("lahat").get("/anggaran/pemda/16.71/2024/").status_code == 404
-    assert "16.71" in client_for("palembang").get("/anggaran/?tahun=2024").content.decode()
-    assert "16.71" not in client_for("lahat").get("/anggaran/?tahun=2024").content.decode()
+    own = client_for("palembang").get("/anggaran/?tahun=2024").content.decode()
+    assert "<code>16.71</code>" in own and "Belum dianggarkan" not in own
+    other = client_for("lahat").get("/anggaran/?tahun=2024").content.decode()
+    assert "<code>16.71</code>" not in other and "Belum dianggarkan" in other
     assert client_for("palembang").get("/anggaran/pemda/16.71/1900/").status_code == 404
 
 

@@ -69,6 +69,18 @@ def budget_list(
     return [selectors.budget_line_dict(line) for line in lines]
 
 
+@router.get("/budgets/overview", response={200: list[dict[str, Any]], **ERRORS})
+def budget_overview(
+    request: HttpRequest, year: int, kanwil: str | None = None
+) -> list[dict[str, Any]]:
+    """Every Pemda in scope with its allocation for the year; `budgeted: false` = not budgeted."""
+    if not 2015 <= year <= 2100:
+        raise ApiError(400, "invalid_year", _("Tahun anggaran tidak wajar."))
+    return selectors.budget_overview(
+        user=request.user, year=year, kanwil=kanwil.upper() if kanwil else None
+    )
+
+
 @router.post("/budgets", response={200: SavedOut, **ERRORS})
 def budget_save(request: HttpRequest, lines: list[BudgetLineIn]) -> SavedOut:
     """Create or replace budget lines; all or none."""
