@@ -37,29 +37,29 @@ def _rank(severity: str) -> int:
 
 
 def _from_indicators(codes: list[str], period: str) -> list[dict[str, Any]] | None:
+    """Findings of the indicators app (issue 6) for `codes`, or None when it is absent."""
     try:
-        module = importlib.import_module("monev.indicators.selectors")
+        ind = importlib.import_module("monev.indicators.selectors")
     except ImportError:
         return None
-    fn = getattr(module, "finding_list", None) or getattr(module, "findings_list", None)
-    if fn is None:
-        return None
-    try:
-        rows = fn(user=SYSTEM, period=period, pemda_codes=codes)
-    except TypeError:
-        return None
-    return [_normalise(row) for row in rows]
+    table = ind.table(period)
+    earlier = [p for p in ind.periods() if p < period]
+    before = ind.table(earlier[0]) if earlier else None
+    place = ind.Place("meeting", ",".join(codes), "", frozenset(codes))
+    found = ind.findings(user=SYSTEM, place=place, t=table, before=before)
+    return [_from_finding(f) for f in found]
 
 
-def _normalise(row: Any) -> dict[str, Any]:
-    get = row.get if isinstance(row, dict) else lambda k, d=None: getattr(row, k, d)
-    severity = str(get("severity", "") or get("status", "") or "amber").lower()
+_SEVERITY = {1: "red", 2: "amber", 3: "info"}
+
+
+def _from_finding(f: Any) -> dict[str, Any]:
     return {
-        "pemda_code": str(get("pemda_code", "") or ""),
-        "code": str(get("code", "") or get("rule", "") or ""),
-        "severity": severity if severity in ("red", "amber", "info") else "amber",
-        "text": str(get("text", "") or get("message", "") or ""),
-        "data": dict(get("data", None) or {}),
+        "pemda_code": f.pemda_code,
+        "code": f.rule,
+        "severity": _SEVERITY.get(f.severity, "amber"),
+        "text": f.text,
+        "data": {"link": f.href, "weight": f.weight},
     }
 
 

@@ -253,14 +253,19 @@ def kanwil_pack_data(*, user: Any, kanwil: str, period: str) -> dict[str, Any]:
     by_province: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_province[row["province_code"]].append(row)
+    found = sources.findings_for(pemda_codes=codes, period=period)
+    findings = [f | {"pemda_name": _name(rows, f["pemda_code"])} for f in found]
     for code in sorted(by_province):
         members = by_province[code]
+        mine = [f for f in findings if f["pemda_code"].split(".")[0] == code]
         provinces.append(
             {
                 "code": code,
                 "name": names.get(code, code),
                 "pemdas": members,
                 "totals": _totals(members),
+                "red_findings": [f for f in mine if f["severity"] == "red"],
+                "other_findings": sum(1 for f in mine if f["severity"] != "red"),
             }
         )
     previous = (
@@ -271,7 +276,6 @@ def kanwil_pack_data(*, user: Any, kanwil: str, period: str) -> dict[str, Any]:
     open_items = ActionItem.objects.for_user(user).filter(
         meeting=previous, status__in=OPEN_STATUSES, pemda_code__in=codes
     )
-    findings = sources.findings_for(pemda_codes=codes, period=period)
     title = _("Bahan Rapat Monev %(name)s") % {"name": office.name}
     return {
         "kind": "kanwil_pack",
@@ -284,7 +288,7 @@ def kanwil_pack_data(*, user: Any, kanwil: str, period: str) -> dict[str, Any]:
         "pemdas": rows,
         "totals": _totals(rows),
         "workforce": _workforce(user, kanwil, period),
-        "findings": [f | {"pemda_name": _name(rows, f["pemda_code"])} for f in findings],
+        "findings": findings,
         "previous_meeting": (
             {"title": previous.title, "starts_on": previous.starts_on, "place": previous.place}
             if previous

@@ -28,15 +28,20 @@ pytestmark = pytest.mark.django_db
 
 
 def test_findings_are_prefilled_from_the_data_of_the_period() -> None:
-    budget_add("16.71", 2022, 1_000_000)
+    coverage_load("2022-09", ["16.71", "16.04"])
+    for category in ("NON_ASN", "PERANGKAT_DESA", "RT_RW", "RENTAN"):
+        budget_add("16.71", 2022, 1_000_000, category)
     regulation_add("16.04")
     meeting = meeting_for("16.71")
     codes = set(meeting.findings.values_list("pemda_code", "code"))
-    assert ("16.71", "budget_missing") not in codes
-    assert ("16.71", "regulation_missing") in codes
+    assert ("16.71", "belum-menganggarkan") not in codes
+    assert ("16.71", "belum-regulasi") in codes
     lahat = meeting_for("16.04")
-    assert ("16.04", "budget_missing") in set(lahat.findings.values_list("pemda_code", "code"))
+    lahat_codes = set(lahat.findings.values_list("pemda_code", "code"))
+    assert ("16.04", "belum-menganggarkan") in lahat_codes
+    assert ("16.04", "belum-regulasi") not in lahat_codes
     assert all(f.auto for f in lahat.findings.all())
+    assert all("Lahat" in f.text for f in lahat.findings.all())
 
 
 def test_kanwil_meeting_takes_every_pemda_of_the_kanwil(cast: dict[str, Any]) -> None:
@@ -213,14 +218,14 @@ def test_agency_items_escalate_to_national() -> None:
 
 
 def test_item_whose_indicator_recovers_is_proposed_for_closing() -> None:
-    item = item_for("16.04")
-    assert item.finding is not None and item.finding.code in (
-        "budget_missing",
-        "regulation_missing",
-    )
+    meeting = meeting_for("16.04")
+    finding = meeting.findings.get(pemda_code="16.04", code="belum-regulasi")
+    item = services.action_item_create(
+        meeting=meeting, finding=finding, pemda_code="16.04", what="Terbitkan Perbup",
+        due_on=dt.date(2022, 12, 31), by=SYSTEM,
+    )  # fmt: skip
     assert services.action_items_propose_closing(period="2022-10", by=SYSTEM) == 0
-    budget_add("16.04", 2022, 750_000_000)
-    regulation_add("16.04")
+    regulation_add("16.04", on=dt.date(2022, 10, 3))
     assert services.action_items_propose_closing(period="2022-10", by=SYSTEM) == 1
     item.refresh_from_db()
     assert item.close_proposed_at is not None and "2022-10" in item.close_proposal

@@ -31,7 +31,10 @@ def pdf_text(data: bytes, tmp_path: Path) -> str:
     path = tmp_path / "r.pdf"
     path.write_bytes(data)
     out = subprocess.run(  # noqa: S603 (fixed arguments)
-        ["pdftotext", "-layout", str(path), "-"],  # noqa: S607 capture_output=True, check=True, text=True
+        ["pdftotext", "-layout", str(path), "-"],  # noqa: S607
+        capture_output=True,
+        check=True,
+        text=True,
     )
     return " ".join(out.stdout.split())
 
