@@ -172,7 +172,7 @@ def child(args: argparse.Namespace) -> None:
     upload = roster_import(
         pemda=pemda,
         period="2024-06",
-        data=Path(args.file).read_bytes(),
+        data=Path(args.file),
         filename="roster.csv",
         mode="accept_valid",
         by=SYSTEM,

@@ -44,7 +44,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
         upload = services.roster_import(
             pemda=pemda,
             period=period,
-            data=path.read_bytes(),
+            data=path,
             filename=path.name,
             mode=mode,
             by=SYSTEM,

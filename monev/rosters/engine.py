@@ -164,15 +164,24 @@ def read_roster(data: bytes, filename: str) -> pl.DataFrame:
         if column not in frame.columns:
             raise RosterFileError("column_missing", column)
     present = [c for c in COLUMNS if c in frame.columns]
-    frame = frame.select(
-        pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias("row"),
-        *[pl.col(c).str.strip_chars() for c in present],
-        *[pl.lit(None, dtype=pl.String).alias(c) for c in COLUMNS if c not in present],
-    ).with_columns(pl.col(c).replace("", None) for c in COLUMNS)
-    frame = frame.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in COLUMNS))
+    frame = (
+        frame.lazy()
+        .select(
+            pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias("row"),
+            *[_stripped(c) for c in present],
+            *[pl.lit(None, dtype=pl.String).alias(c) for c in COLUMNS if c not in present],
+        )
+        .filter(pl.any_horizontal(pl.col(c).is_not_null() for c in COLUMNS))
+        .collect()
+    )
     if frame.height == 0:
         raise RosterFileError("file_empty")
     return frame
+
+
+def _stripped(column: str) -> pl.Expr:
+    value = pl.col(column).str.strip_chars()
+    return pl.when(value.str.len_bytes() > 0).then(value).alias(column)
 
 
 def _canonical_headers(columns: list[str]) -> dict[str, str]:
@@ -243,7 +252,7 @@ def validate_rows(
     checked = (
         nik_validate(frame, "nik", prefixes=prefixes, as_of=as_of)
         .with_columns(_normalised_fields(pemda_code))
-        .with_columns(_field_errors())
+        .with_columns(_field_errors(pemda_code))
         .with_columns(_duplicate_of())
         .collect()
     )
@@ -279,7 +288,6 @@ def _normalised_fields(pemda_code: str) -> list[pl.Expr]:
         _wage_expr().alias("wage"),
         fund_key.replace_strict(_str_map(FUNDING_ALIASES), default=None).alias("funding_source"),
         pl.when(desa_ok).then(desa).alias("desa_code"),
-        pl.lit(pemda_code + ".").alias("_pemda_prefix"),
     ]
 
 
@@ -306,7 +314,7 @@ def _wage_expr() -> pl.Expr:
     return pl.when(whole & amount.is_between(1, MAX_WAGE)).then(amount)
 
 
-def _field_errors() -> list[pl.Expr]:
+def _field_errors(pemda_code: str) -> list[pl.Expr]:
     wage_earners = [str(c) for c in WAGE_EARNER_CATEGORIES]
     return [
         pl.when(pl.col("nama").is_null())
@@ -334,7 +342,7 @@ def _field_errors() -> list[pl.Expr]:
         .then(pl.lit("desa_code_invalid"))
         .when(
             pl.col("desa_code").is_not_null()
-            & ~pl.col("desa_code").str.starts_with(pl.col("_pemda_prefix"))
+            & ~pl.col("desa_code").str.starts_with(pemda_code + ".")
         )
         .then(pl.lit("desa_code_other_pemda"))
         .alias("_e_kode_desa"),
@@ -445,7 +453,8 @@ STORED_COLUMNS = (
 
 def prepare_rows(validation: Validation) -> pl.DataFrame:
     """The valid rows as they are stored: hash, ciphertext and mask instead of the NIK."""
-    valid = validation.rows.filter(pl.col("valid"))
+    # Sorted by hash, the nik_hash index is then filled leaf by leaf instead of at random.
+    valid = validation.rows.lazy().filter(pl.col("valid")).sort("nik_hash").collect()
     cipher = encrypt_series(valid["nik"])
     return valid.select(
         pl.col("row").alias("row_number"),

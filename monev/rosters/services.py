@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -126,8 +127,10 @@ def _validate(
     progress(2, 4, "mencari NIK di daftar Pemda lain")
     validation = engine.add_other_pemda_flags(validation, _other_pemda_matches(upload, validation))
     progress(3, 4, "menyiapkan baris yang sah")
+    total, valid, errors = validation.total, validation.n_valid, validation.errors
     prepared = engine.prepare_rows(validation)
-    _finish_validation(upload, validation.errors, total=validation.total, valid=validation.n_valid)
+    del validation  # the clear NIKs go here; only hashes, ciphertexts and masks remain
+    _finish_validation(upload, errors, total=total, valid=valid)
     if keep_prepared:
         storage.frame_save(upload.pk, "prepared", prepared)
     progress(4, 4, "selesai diperiksa")
@@ -323,13 +326,19 @@ def roster_import(
     *,
     pemda: Pemda,
     period: str,
-    data: bytes,
+    data: bytes | Path,
     filename: str,
     mode: str = UploadMode.STRICT,
     by: Any,
     progress: Progress = _no_progress,
 ) -> RosterUpload:
-    """Upload, validate and commit (or reject) in one go: the CLI and the one-shot API."""
+    """Upload, validate and commit (or reject) in one go: the CLI and the one-shot API.
+
+    Given a path, the file's bytes are read here and freed right after validation, which
+    keeps the peak memory of a large import lower than when the caller holds them.
+    """
+    if isinstance(data, Path):
+        data = data.read_bytes()
     upload = roster_upload_create(
         pemda=pemda, period=period, data=data, filename=filename, mode=mode, by=by
     )
