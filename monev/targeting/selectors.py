@@ -26,6 +26,24 @@ def current_run(period: str) -> TargetRun | None:
     )
 
 
+def run_is_stale(run: TargetRun) -> bool:
+    """True when a newer list or registry extract exists for the run's period."""
+    from monev.registry.models import RegistrySnapshot
+    from monev.targeting.services import register_for
+
+    register = register_for(run.period)
+    snapshot = RegistrySnapshot.objects.for_period(run.period)
+    return (register is not None and register.pk != run.register_id) or (
+        snapshot is not None and snapshot.pk != run.snapshot_id
+    )
+
+
+def can_run(user: Any) -> bool:
+    """Runs are national: only users who may change every region start one from the web."""
+    scope = scope_for(user, "change")
+    return scope.all_regions and scope.can_change
+
+
 def latest_period() -> str | None:
     value = TargetRun.objects.filter(is_current=True).aggregate(m=Max("period"))["m"]
     return str(value) if value else None

@@ -464,3 +464,62 @@ def target_registration_export(
         rows=targets.height,
     )
     return out.getvalue()
+
+
+# ------------------------------------------------------------------------------ jobs
+
+JOB_KIND = "targeting.run"
+
+
+def target_enqueue(*, period: str, by: Any, rule: engine.Rule | None = None) -> Any:
+    """Queue one national targeting run for the period (a queued or running one is reused)."""
+    from monev.core.models import Job, JobState
+    from monev.targeting.tasks import target_task
+
+    existing = Job.objects.filter(
+        kind=JOB_KIND, params__period=period, state__in=[JobState.QUEUED, JobState.RUNNING]
+    ).first()
+    if existing is not None:
+        return existing
+    rule = rule or engine.Rule()
+    with transaction.atomic():
+        job = Job.objects.create(
+            kind=JOB_KIND,
+            params={"period": period, "rule": rule.as_dict()},
+            total=1,
+            message="menunggu pekerja",
+            created_by=by if getattr(by, "pk", None) else None,
+        )
+        audit_record(actor=by, action="targeting.enqueue", obj=job, changes={"period": period})
+        transaction.on_commit(lambda: target_task.enqueue(job_id=job.pk))
+    return job
+
+
+def target_job(*, job_id: int) -> None:
+    """The background job: run the targeting, keep the Job row's state, counts and error."""
+    from monev.core.models import Job, JobState
+    from monev.core.scope import SYSTEM
+
+    job = Job.objects.get(pk=job_id)
+    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, started_at=timezone.now())
+    state, error, result = JobState.DONE, "", {}
+    try:
+        run = target_run(
+            period=job.params["period"],
+            by=job.created_by or SYSTEM,
+            rule=engine.Rule(**job.params.get("rule", {})),
+        )
+        result = {"run": run.pk, **run.counts, "timings": run.timings}
+    except TargetingError as exc:
+        state, error = JobState.FAILED, str(exc)
+    except Exception as exc:
+        state, error = JobState.FAILED, f"{type(exc).__name__}: penyasaran gagal"
+        log.exception("targeting job %s failed", job_id)
+    Job.objects.filter(pk=job.pk).update(
+        state=state,
+        error=error,
+        result=result,
+        progress=1 if state == JobState.DONE else 0,
+        message="selesai" if state == JobState.DONE else "gagal",
+        finished_at=timezone.now(),
+    )

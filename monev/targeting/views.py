@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from monev.regions.codes import parse_period
 from monev.regions.models import Pemda
@@ -73,8 +75,28 @@ def overview(request: HttpRequest) -> HttpResponse:
         if period
         else [],
         "totals": _totals(stats),
+        "stale": bool(stats) and selectors.run_is_stale(stats[0].run),
+        "can_run": selectors.can_run(request.user),
     }
     return render(request, "targeting/overview.html", context)
+
+
+@login_required
+@require_POST
+def run_start(request: HttpRequest) -> HttpResponse:
+    """Queue the national targeting run for a period (national coordinators only)."""
+    if not selectors.can_run(request.user):
+        raise PermissionDenied
+    try:
+        period = parse_period(request.POST.get("periode", ""))
+    except ValueError as exc:
+        return _bad(BadInput(str(exc)))
+    job = services.target_enqueue(period=period, by=request.user)
+    messages.info(
+        request,
+        _("Penyasaran periode %(p)s diantrekan (tugas #%(j)s).") % {"p": period, "j": job.pk},
+    )
+    return redirect(f"/sasaran/?periode={period}")
 
 
 def _totals(stats: list[TargetStat]) -> dict[str, int]:
@@ -115,6 +137,7 @@ def pemda_detail(request: HttpRequest, code: str) -> HttpResponse:
         "desa": sorted(stat.by_desa.items(), key=lambda kv: (-kv[1], kv[0]))[:50],
         "jobs": sorted(stat.by_occupation.items(), key=lambda kv: (-kv[1], kv[0])),
         "can_export_nik": selectors.can_export_nik(request.user, code),
+        "stale": selectors.run_is_stale(stat.run),
         "query": request.GET.urlencode(),
     }
     return render(request, "targeting/pemda_detail.html", context)

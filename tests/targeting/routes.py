@@ -39,6 +39,15 @@ def _row(pemda: str) -> str:
 
 register(
     RouteCase(
+        "targeting:run_start",
+        "/sasaran/jalankan/",
+        method="POST",
+        data={"periode": PERIOD},
+        level="none",
+        allowed=frozenset({"national"}),
+        ok_status=(302,),
+    ),
+    RouteCase(
         "targeting:overview",
         "/sasaran/?periode={period}",
         setup=_run,

@@ -153,3 +153,33 @@ def test_no_run_yet(client_for: Any, token_for: Any) -> None:
     assert "Belum ada hasil" in client_for("lahat").get("/sasaran/").content.decode()
     response = client_for("lahat").get("/api/v1/targeting", **bearer(token_for("lahat")))
     assert response.status_code == 404 and response.json()["error"]["code"] == "no_run"
+
+
+def test_run_from_the_web_and_staleness(
+    tmp_path: Path,
+    rates: None,
+    client_for: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from monev.core.models import Job
+    from monev.targeting.models import TargetRun
+
+    import_register(tmp_path, "2025-01", [person(1, "Ani Lahat")])
+    import_registry(tmp_path, PERIOD, [{"nik": nik(9), "segmen": "BPU"}])
+    assert client_for("lahat").post("/sasaran/jalankan/", {"periode": PERIOD}).status_code == 403
+    assert client_for("national").post("/sasaran/jalankan/", {"periode": "x"}).status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("national").post("/sasaran/jalankan/", {"periode": PERIOD})
+    assert response.status_code == 302
+    job = Job.objects.get(kind="targeting.run")
+    assert job.state == "done" and job.result["targets"] == 1
+    run = TargetRun.objects.get(is_current=True)
+    assert not selectors.run_is_stale(run)
+    import_registry(tmp_path, PERIOD, [{"nik": nik(1), "segmen": "BPU"}])
+    assert selectors.run_is_stale(run)
+    page = client_for("lahat").get(f"/sasaran/16.04/?periode={PERIOD}").content.decode()
+    assert "perlu dihitung ulang" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for("national").post("/sasaran/jalankan/", {"periode": "2024-01"})
+    failed = Job.objects.filter(kind="targeting.run").latest("id")
+    assert failed.state == "failed" and "DTSEN" in failed.error
