@@ -1,0 +1,76 @@
+"""Vectorised bulk work of the targeting app (Polars, no database).
+
+- `intake`: read, validate and pseudonymise the social-economic list (docs/formats/dtsen.md);
+- `targets`: the targeting over the stored list, the registry extract and the rosters
+  (docs/targeting.md).
+"""
+
+from monev.targeting.engine.intake import (
+    COLUMNS,
+    REQUIRED,
+    STORED_SCHEMA,
+    Checked,
+    Reference,
+    RegisterFileError,
+    nik_key_expr,
+    read_list,
+    stored_rows,
+    summary,
+    validate,
+    write_parquet,
+)
+from monev.targeting.engine.targets import (
+    JKK_JKM,
+    RESULT_COLUMNS,
+    ROSTER_SCHEMA,
+    ROSTER_STATUSES,
+    STATUSES,
+    Rule,
+    age_expr,
+    aggregates,
+    breakdowns,
+    eligible_people,
+    empty_rosters,
+    join_key,
+    period_start,
+    protection_status,
+    registry_holdings,
+    roster_status,
+    run_targeting,
+    target_results,
+    targets_only,
+)
+
+__all__ = [
+    "COLUMNS",
+    "JKK_JKM",
+    "REQUIRED",
+    "RESULT_COLUMNS",
+    "ROSTER_SCHEMA",
+    "ROSTER_STATUSES",
+    "STATUSES",
+    "STORED_SCHEMA",
+    "Checked",
+    "Reference",
+    "RegisterFileError",
+    "Rule",
+    "age_expr",
+    "aggregates",
+    "breakdowns",
+    "eligible_people",
+    "empty_rosters",
+    "join_key",
+    "nik_key_expr",
+    "period_start",
+    "protection_status",
+    "read_list",
+    "registry_holdings",
+    "roster_status",
+    "run_targeting",
+    "stored_rows",
+    "summary",
+    "target_results",
+    "targets_only",
+    "validate",
+    "write_parquet",
+]
