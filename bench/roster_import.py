@@ -166,7 +166,7 @@ def child(args: argparse.Namespace) -> None:
     steps: list[tuple[str, float]] = []
 
     def progress(done: int, total: int, message: str) -> None:
-        steps.append((message, time.perf_counter()))
+        steps.append((f"{message} (peak so far {peak_rss_mb():.0f} MB)", time.perf_counter()))
 
     start = time.perf_counter()
     upload = roster_import(
@@ -266,7 +266,7 @@ def main() -> None:
             )
             if args.steps:
                 for step, secs in r["steps"].items():
-                    print(f"    {step:<40} {secs:7.2f} s")
+                    print(f"    {step:<64} {secs:7.2f} s")
 
 
 if __name__ == "__main__":

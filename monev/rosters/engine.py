@@ -89,6 +89,7 @@ KEPT_COLUMNS = (
     "sex",
 )
 CRYPTO_CHUNK = 250_000
+VALIDATE_CHUNK = 500_000
 
 ERROR_SCHEMA = {
     "row": pl.Int64,
@@ -249,19 +250,24 @@ def validate_rows(
 ) -> Validation:
     """Every rule on every row, vectorised. Adds `nik_hash` for rows with a valid NIK
     (`hash_niks=False` only for the benchmark's no-storage floor)."""
-    checked = (
-        nik_validate(frame, "nik", prefixes=prefixes, as_of=as_of)
-        .with_columns(_normalised_fields(pemda_code))
-        .with_columns(_field_errors(pemda_code))
-        .with_columns(_duplicate_of())
-        .collect()
-    )
-    errors = _collect_errors(checked, as_of)
+    kept: list[pl.DataFrame] = []
+    error_parts: list[pl.DataFrame] = []
+    for chunk in list(frame.iter_slices(VALIDATE_CHUNK)) or [frame]:  # row-local rules by slice
+        checked = (
+            nik_validate(chunk, "nik", prefixes=prefixes, as_of=as_of)
+            .with_columns(_normalised_fields(pemda_code))
+            .with_columns(_field_errors(pemda_code))
+            .collect()
+        )
+        error_parts.append(_collect_errors(checked, as_of))
+        kept.append(checked.select("row", "nik", "nik_error", *KEPT_COLUMNS))
+        del checked
+    rows = pl.concat(kept)
+    del kept
+    error_parts.append(_duplicate_errors(rows))  # the one rule that needs the whole file
+    errors = pl.concat(error_parts).sort("row", "column")
     bad_rows = errors.filter(pl.col("severity") == "error")["row"].unique()
-    rows = checked.select(
-        "row", "nik", "nik_error", *KEPT_COLUMNS, valid=~pl.col("row").is_in(bad_rows.implode())
-    )
-    del checked
+    rows = rows.with_columns(valid=~pl.col("row").is_in(bad_rows.implode()))
     if hash_niks:
         rows = rows.with_columns(nik_hash=_hash_valid(rows))
     return Validation(rows=rows, errors=errors)
@@ -369,20 +375,22 @@ def _collect_errors(checked: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
         .when(pl.col("nik_error") == "nik_age")
         .then((pl.lit(as_of.year) - pl.col("birth_date").dt.year()).cast(pl.String))
     )
-    parts = [
-        _errors_of(checked, "nik_error", "nik", nik_detail),
-        _errors_of(
-            checked,
-            "_dup_of",
-            "nik",
-            pl.col("_dup_of").cast(pl.String),
-            code=pl.lit("nik_duplicate"),
-        ),
-    ]
+    parts = [_errors_of(checked, "nik_error", "nik", nik_detail)]
     for column in ("nama", "kategori", "jabatan", "upah", "sumber_dana", "kode_desa"):
         detail = pl.col(column).str.slice(0, 60)
         parts.append(_errors_of(checked, f"_e_{column}", column, detail))
-    return pl.concat(parts).sort("row", "column")
+    return pl.concat(parts)
+
+
+def _duplicate_errors(rows: pl.DataFrame) -> pl.DataFrame:
+    dups = rows.lazy().select("row", _duplicate_of()).filter(pl.col("_dup_of").is_not_null())
+    return _errors_of(
+        dups.collect(),
+        "_dup_of",
+        "nik",
+        pl.col("_dup_of").cast(pl.String),
+        code=pl.lit("nik_duplicate"),
+    )
 
 
 def _errors_of(

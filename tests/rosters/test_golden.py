@@ -51,3 +51,15 @@ def test_strict_mode_rejects_file_with_any_error(palembang: Any) -> None:
     )
     assert upload.state == UploadState.REJECTED
     assert not RosterVersion.objects.exists() and not Worker.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["duplicates.csv", "nik_errors.csv", "fields.csv"])
+def test_chunked_processing_gives_the_same_result(
+    name: str, palembang: Any, monkeypatch: Any
+) -> None:
+    from monev.rosters import engine
+
+    monkeypatch.setattr(engine, "VALIDATE_CHUNK", 2)
+    monkeypatch.setattr(engine, "CRYPTO_CHUNK", 2)
+    test_golden_file(DATA / name, palembang)
