@@ -81,9 +81,13 @@ class Report(models.Model):
         return self.title or f"{self.kind} #{self.pk}"
 
     @property
+    def when(self) -> str:
+        return str(self.params.get("period") or self.params.get("semester") or "")
+
+    @property
     def filename(self) -> str:
         region = self.pemda_code or self.kanwil_code or "nasional"
-        when = self.params.get("period") or self.params.get("semester") or ""
+        when = self.when
         return f"{self.kind}-{region}-{when}.{self.format}".replace("..", ".")
 
     @property

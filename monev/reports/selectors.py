@@ -67,30 +67,47 @@ def _regulations(codes: list[str], until: dt.date) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _costs(codes: list[str], period: str) -> dict[str, int | None]:
-    """Yearly cost to protect every unprotected worker (None when the Pemda has no roster)."""
+def _engine_table(period: str) -> Any:
+    """The indicators engine's table for `period` (issue 6), or None without that app."""
+    try:
+        ind = importlib.import_module("monev.indicators.selectors")
+    except ImportError:
+        return None
+    return ind.table(period)
+
+
+def _costs(codes: list[str], period: str, table: Any) -> dict[str, int | None]:
+    """Yearly cost to protect every unprotected worker (None when the Pemda has no roster).
+
+    From the indicators engine when present (the figure the dashboards show), else from
+    the budgets app's exact calculator, one Pemda at a time."""
+    if table is not None:
+        out: dict[str, int | None] = {}
+        for code in codes:
+            row = table.rows.get(code)
+            has_roster = row is not None and any(n for n, _p in row.detail["counts"].values())
+            out[code] = int(sum(row.detail["cost"].values())) if has_roster else None
+        return out
     from monev.budgets.gap import gap_compute
 
-    out: dict[str, int | None] = {}
+    out = {}
     for code in codes:
         gap = gap_compute(pemda_code=code, period=period)
         out[code] = None if gap.roster_period is None else gap.monthly_cost * 12
     return out
 
 
-def _scores(codes: list[str], period: str) -> dict[str, dict[str, Any]]:
-    """Composite score and rank from the indicators app when it provides them."""
-    try:
-        module = importlib.import_module("monev.indicators.selectors")
-    except ImportError:
+def _scores(codes: list[str], table: Any) -> dict[str, dict[str, Any]]:
+    """Composite score and rank within the Kanwil (same level) from the indicators engine."""
+    if table is None:
         return {}
-    fn = getattr(module, "scores_for_report", None)
-    if fn is None:
-        return {}
-    try:
-        return dict(fn(pemda_codes=codes, period=period))
-    except Exception:
-        return {}
+    out = {}
+    for code in codes:
+        row = table.rows.get(code)
+        if row is not None and row.score is not None:
+            rank, of = row.ranks.get("kanwil") or row.ranks.get("nasional") or (None, None)
+            out[code] = {"score": round(row.score, 1), "rank": rank, "of": of}
+    return out
 
 
 def period_end(period: str) -> dt.date:
@@ -105,8 +122,9 @@ def pemda_rows(codes: list[str], period: str, *, with_cost: bool = True) -> list
     pemdas = list(Pemda.objects.filter(code__in=codes).order_by("code"))
     cover, budgets = _coverage_rows(codes, period), _budgets(codes, year)
     regs = _regulations(codes, period_end(period))
-    costs = _costs(codes, period) if with_cost else {}
-    scores = _scores(codes, period)
+    table = _engine_table(period)
+    costs = _costs(codes, period, table) if with_cost else {}
+    scores = _scores(codes, table)
     rows = []
     for p in pemdas:
         c = cover.get(p.code, {"headcount": 0, "protected": 0, "cats": {}})
@@ -126,6 +144,8 @@ def pemda_rows(codes: list[str], period: str, *, with_cost: bool = True) -> list
             "regulations": reg["n"],
             "regulation_latest": reg["label"],
             "score": scores.get(p.code, {}).get("score"),
+            "rank": scores.get(p.code, {}).get("rank"),
+            "rank_of": scores.get(p.code, {}).get("of"),
         }
         for cat, _label in CATEGORIES:
             cell = c["cats"].get(cat, {})
@@ -134,7 +154,10 @@ def pemda_rows(codes: list[str], period: str, *, with_cost: bool = True) -> list
             row[f"{cat}_coverage"] = cell.get("coverage")
         row["budget_status"] = _budget_status(row["budget"], row["cost"])
         rows.append(row)
-    _rank(rows)
+    if not scores:
+        _rank(rows)
+    for row in rows:
+        row.setdefault("rank_basis", "score" if scores else "coverage")
     return rows
 
 
@@ -157,6 +180,7 @@ def _rank(rows: list[dict[str, Any]]) -> None:
         row["rank"] = rank if row[key] is not None else None
     for row in rows:
         row["rank_basis"] = key
+        row["rank_of"] = len(rows)
 
 
 def _totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -305,13 +329,12 @@ def _name(rows: list[dict[str, Any]], code: str) -> str:
 def scorecard_data(*, user: Any, pemda: str, period: str) -> dict[str, Any]:
     """One page for one Pemda: its figures, its rank in its Kanwil, its findings and items."""
     target = Pemda.objects.select_related("kanwil").get(code=pemda)
-    peers = list(
-        Pemda.objects.filter(kanwil=target.kanwil, active=True).values_list("code", flat=True)
-    )
-    ranked = pemda_rows(peers, period, with_cost=False) if target.kanwil else []
     own = pemda_rows([pemda], period)[0]
-    peer = next((r for r in ranked if r["code"] == pemda), None)
-    own["rank"] = peer["rank"] if peer else None
+    if own["rank_basis"] != "score" and target.kanwil:  # no engine: rank by coverage
+        peers = Pemda.objects.filter(kanwil=target.kanwil, active=True)
+        ranked = pemda_rows(list(peers.values_list("code", flat=True)), period, with_cost=False)
+        peer = next(r for r in ranked if r["code"] == pemda)
+        own["rank"], own["rank_of"] = peer["rank"], peer["rank_of"]
     items = ActionItem.objects.for_user(user).filter(pemda_code=pemda, status__in=OPEN_STATUSES)
     findings = sources.findings_for(pemda_codes=[pemda], period=period)
     title = _("Rapor Pemda %(name)s") % {"name": target.name}
@@ -322,7 +345,7 @@ def scorecard_data(*, user: Any, pemda: str, period: str) -> dict[str, Any]:
         "kanwil": {"code": target.kanwil.code, "name": target.kanwil.name}
         if target.kanwil
         else None,
-        "peers": len(ranked),
+        "peers": own["rank_of"],
         "period": period,
         "fiscal_year": int(period[:4]),
         "categories": CATEGORIES,

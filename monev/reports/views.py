@@ -36,9 +36,10 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def report_create(request: HttpRequest) -> HttpResponse:
-    kind, fmt = request.POST.get("kind", ""), request.POST.get("format", "pdf")
+    raw = {**request.GET.dict(), **request.POST.dict()}  # a link may carry the parameters
+    kind, fmt = raw.get("kind", ""), raw.get("format", "pdf")
     try:
-        parsed = report_params(kind, fmt, request.POST.dict())
+        parsed = report_params(kind, fmt, raw)
     except ReportInputError as exc:
         messages.error(request, str(exc))
         return render(request, "reports/report_error.html", {"error": str(exc)}, status=400)
