@@ -426,8 +426,10 @@ def add_other_pemda_flags(validation: Validation, matches: pl.DataFrame) -> Vali
         pl.col("pemda_code").unique().sort().str.join(", ").alias("detail")
     )
     flagged = (
-        validation.rows.filter(pl.col("valid"))
-        .join(others, on="nik_hash", how="inner")
+        validation.rows.lazy()
+        .select("row", "nik_hash", "valid")
+        .filter(pl.col("valid"))
+        .join(others.lazy(), on="nik_hash", how="inner")
         .select(
             "row",
             pl.lit("nik").alias("column"),
@@ -435,6 +437,7 @@ def add_other_pemda_flags(validation: Validation, matches: pl.DataFrame) -> Vali
             pl.lit("warning").alias("severity"),
             "detail",
         )
+        .collect()
     )
     errors = pl.concat([validation.errors, flagged]).sort("row", "column")
     return Validation(rows=validation.rows, errors=errors)

@@ -146,7 +146,7 @@ def _period_end(period: str) -> dt.date:
 def _other_pemda_matches(upload: RosterUpload, validation: engine.Validation) -> pl.DataFrame:
     """(nik_hash, pemda_code) for valid NIKs of the file on another Pemda's current roster."""
     others = Worker.objects.current().exclude(version__pemda_id=upload.pemda_id)
-    hashes = validation.rows.filter(pl.col("valid"))["nik_hash"]
+    hashes = validation.rows["nik_hash"].filter(validation.rows["valid"])
     schema = {"nik_hash": pl.String, "pemda_code": pl.String}
     n_others = others.count()
     if n_others == 0 or hashes.len() == 0:
