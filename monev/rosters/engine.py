@@ -463,9 +463,20 @@ STORED_COLUMNS = (
 
 
 def prepare_rows(validation: Validation) -> pl.DataFrame:
-    """The valid rows as they are stored: hash, ciphertext and mask instead of the NIK."""
+    """The valid rows as they are stored: hash, ciphertext and mask instead of the NIK.
+
+    Consumes `validation.rows` (emptied once the valid rows are copied out) so a large file's
+    rows are not held twice; read the counts before calling.
+    """
     # Sorted by hash, the nik_hash index is then filled leaf by leaf instead of at random.
-    valid = validation.rows.lazy().filter(pl.col("valid")).sort("nik_hash").collect()
+    valid = (
+        validation.rows.lazy()
+        .filter(pl.col("valid"))
+        .select("row", "nik", "nik_hash", *KEPT_COLUMNS)
+        .sort("nik_hash")
+        .collect()
+    )
+    validation.rows = validation.rows.clear()
     cipher = encrypt_series(valid["nik"])
     return valid.select(
         pl.col("row").alias("row_number"),
