@@ -67,7 +67,7 @@ def upload_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
     upload = selectors.roster_upload_get(user=request.user, upload_id=upload_id)
-    page = Paginator(range(upload.rows_total and _error_total(upload)), ERRORS_PER_PAGE)
+    page = Paginator(range(_error_total(upload)), ERRORS_PER_PAGE)
     number = page.get_page(request.GET.get("hal")).number
     errors = selectors.upload_errors(
         upload=upload,

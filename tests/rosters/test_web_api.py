@@ -246,3 +246,20 @@ def test_api_missing_file_is_422(token_for: Any) -> None:
 def test_template_download(client_for: Any) -> None:
     response = client_for("auditor").get("/daftar-pekerja/templat.xlsx")
     assert response.status_code == 200 and response.content[:2] == b"PK"
+
+
+def test_file_level_error_is_shown_on_the_page(client_for: Any) -> None:
+    client = client_for("palembang")
+    response = post_upload(client, b"nik;nama;upah\n1671011708850001;A;1\n")
+    body = client.get(response["Location"]).content.decode()
+    assert "column_missing" in body and "kategori" in body
+    assert RosterUpload.objects.get().state == UploadState.REJECTED
+
+
+def test_error_table_pages(client_for: Any) -> None:
+    rows = [(f"16710117088{i:05d}", "", "RENTAN", "") for i in range(1, 260)]
+    client = client_for("palembang")
+    response = post_upload(client, roster_csv(rows))
+    page3 = client.get(response["Location"] + "?hal=3").content.decode()
+    assert "halaman 3 dari 3" in page3
+    assert client.get(response["Location"] + "?hal=zzz").status_code == 200
