@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import io
 import logging
+import shutil
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -122,30 +123,38 @@ def register_import(
         result.file_error = message_for(exc.code, exc.detail)
         _audit_rejected(result, by)
         return result
-    checked = engine.validate(frame, as_of=_as_of_date(as_of), reference=reference())
-    del frame
-    result.rows_total, result.rows_rejected = checked.total, checked.n_invalid
-    result.error_counts, result.errors = checked.error_counts(), checked.errors
-    if checked.n_invalid:
-        result.report_path = _write_error_report(as_of, path.name, checked.errors)
-    if (checked.n_invalid and not accept_valid) or checked.n_valid == 0:
-        _audit_rejected(result, by)
-        return result
-    rows = engine.stored_rows(checked)
-    del checked
-    result.rows_accepted = rows.height
-    result.register = _commit(result, rows, path, by, time.perf_counter() - started)
+    work = register_dir(as_of) / f".intake-{timezone.now().strftime('%Y%m%dT%H%M%S%f')}"
+    try:
+        checked = engine.intake(
+            frame,
+            as_of=_as_of_date(as_of),
+            reference=reference(),
+            workdir=work,
+            strict=not accept_valid,
+        )
+        del frame
+        result.rows_total, result.rows_rejected = checked.total, checked.n_invalid
+        result.error_counts, result.errors = checked.error_counts(), checked.errors
+        if checked.n_invalid:
+            result.report_path = _write_error_report(as_of, path.name, checked.errors)
+        if (checked.n_invalid and not accept_valid) or checked.accepted == 0:
+            _audit_rejected(result, by)
+            return result
+        result.rows_accepted = checked.accepted
+        result.register = _commit(result, checked.parts, path, by, time.perf_counter() - started)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return result
 
 
 def _commit(
-    result: RegisterImport, rows: pl.DataFrame, path: Path, by: Any, seconds: float
+    result: RegisterImport, parts: list[Path], path: Path, by: Any, seconds: float
 ) -> SocialRegister:
     source_sha = file_sha256(path)
     stamp = timezone.now().strftime("%Y%m%dT%H%M%S%f")
     target = register_dir(result.as_of) / f"dtsen-{stamp}-{source_sha[:12]}.parquet"
-    engine.write_parquet(rows, target)
-    by_pemda, by_desil = engine.summary(rows)
+    engine.merge_parts(parts, target)
+    by_pemda, by_desil = engine.summary_of(target)
     with transaction.atomic():
         SocialRegister.objects.filter(as_of=result.as_of, is_current=True).update(is_current=False)
         register = SocialRegister.objects.create(

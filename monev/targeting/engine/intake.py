@@ -251,7 +251,7 @@ def validate(frame: pl.DataFrame, *, as_of: dt.date, reference: Reference) -> Ch
         )
         .with_columns(_normalised())
         .with_columns(_region_checks(reference))
-        .with_columns(_duplicate_of())
+        .with_columns(_duplicate_of("_dup_global" in frame.columns))
         .collect()
     )
     return Checked(rows=checked, errors=_collect_errors(checked, as_of), total=frame.height)
@@ -307,10 +307,25 @@ def _region_checks(reference: Reference) -> list[pl.Expr]:
     ]
 
 
-def _duplicate_of() -> pl.Expr:
+def _duplicate_of(precomputed: bool) -> pl.Expr:
+    """For the 2nd and later rows with the same valid NIK: the row number of the first.
+    `precomputed`: the frame is a chunk and carries `_dup_global` (see `intake`)."""
     valid_nik = pl.col("nik_error").is_null()
+    if precomputed:
+        return pl.when(valid_nik).then(pl.col("_dup_global")).alias("_dup_of")
     first = pl.col("row").min().over(pl.when(valid_nik).then(pl.col("nik")))
     return pl.when(valid_nik & (pl.col("row") != first)).then(first).alias("_dup_of")
+
+
+def _global_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
+    """`_dup_global` over the whole file. Identical normalised NIKs are all valid or all
+    invalid (validity depends on the string only), so a chunk can finish the rule."""
+    nik = pl.col("nik").str.replace_all(r"[ \t\r\n\u00a0]", "").str.strip_chars_start("'")
+    key = pl.when(nik.str.len_chars() > 0).then(nik)
+    first = pl.col("row").min().over(key)
+    return frame.with_columns(
+        _dup_global=pl.when(key.is_not_null() & (pl.col("row") != first)).then(first)
+    )
 
 
 def _field_errors(as_of: dt.date) -> dict[str, tuple[pl.Expr, pl.Expr]]:
@@ -455,6 +470,84 @@ def stored_rows(checked: Checked, *, encrypt: bool = True) -> pl.DataFrame:
     )
     frame = frame.with_columns(nik_key_expr()).select(list(STORED_SCHEMA))
     return frame.cast(STORED_SCHEMA).sort("pemda_code", "row")  # type: ignore[arg-type]
+
+
+@dataclass
+class Intake:
+    """A whole file checked chunk by chunk: the errors, and the stored rows written as
+    Pemda-ordered part files (none when `strict` and a row is bad)."""
+
+    errors: pl.DataFrame
+    total: int
+    parts: list[Path]
+    accepted: int
+
+    @property
+    def n_invalid(self) -> int:
+        return self.errors["row"].n_unique() if self.errors.height else 0
+
+    def error_counts(self) -> dict[str, int]:
+        return Checked(rows=pl.DataFrame(), errors=self.errors, total=self.total).error_counts()
+
+
+CHUNK_ROWS = 1_000_000
+
+
+def intake(
+    frame: pl.DataFrame,
+    *,
+    as_of: dt.date,
+    reference: Reference,
+    workdir: Path,
+    strict: bool = True,
+    chunk_rows: int = CHUNK_ROWS,
+    encrypt: bool = True,
+) -> Intake:
+    """Validate and pseudonymise a list of any size in bounded memory: rows are ordered by
+    Pemda once, then each chunk is validated, hashed, encrypted and written as a part file.
+    In strict mode the first bad row stops the writing (the errors are still all reported)."""
+    region = _normalised()[0].str.slice(0, 5).alias("_order")
+    frame = _global_duplicates(frame).with_columns(region).sort("_order", "row", nulls_last=True)
+    frame = frame.drop("_order")
+    workdir.mkdir(parents=True, exist_ok=True)
+    errors: list[pl.DataFrame] = []
+    parts: list[Path] = []
+    accepted = 0
+    for index, offset in enumerate(range(0, frame.height, chunk_rows)):
+        checked = validate(frame.slice(offset, chunk_rows), as_of=as_of, reference=reference)
+        errors.append(checked.errors)
+        if strict and any(e.height for e in errors):
+            continue
+        rows = stored_rows(checked, encrypt=encrypt)
+        if rows.height:
+            part = workdir / f"part-{index:05d}.parquet"
+            rows.write_parquet(part, compression="zstd", compression_level=1)
+            parts.append(part)
+            accepted += rows.height
+    all_errors = (
+        pl.concat(errors).sort("row", "column") if errors else pl.DataFrame(schema=ERROR_SCHEMA)
+    )
+    return Intake(errors=all_errors, total=frame.height, parts=parts, accepted=accepted)
+
+
+def merge_parts(parts: list[Path], target: Path) -> None:
+    """The part files, in order, as one Parquet file, streamed (atomic like write_parquet)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".parquet.partial")
+    pl.scan_parquet(parts).sink_parquet(
+        partial,
+        compression="zstd",
+        compression_level=1,
+        statistics=True,
+        row_group_size=ROW_GROUP,
+        maintain_order=True,
+    )
+    partial.replace(target)
+
+
+def summary_of(path: Path) -> tuple[dict[str, int], dict[str, int]]:
+    """People per Pemda and per decile, read from the stored file."""
+    return summary(pl.scan_parquet(path).select("pemda_code", "desil").collect())
 
 
 def nik_key_expr(column: str = "nik_hash") -> pl.Expr:
