@@ -124,6 +124,14 @@ def generate(directory: Path, people_rows: int, registry_rows: int, seed: int = 
 
 
 def peak_rss_gb() -> float:
+    """This process's own high-water mark (VmHWM). `ru_maxrss` would include the parent's:
+    Linux carries it across fork and exec, and the parent may have generated the data."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
 
 
