@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from monev.core.scope import get_scoped_or_404, scope_for
+from monev.core.scope import Action, get_scoped_or_404, scope_for
 from monev.meetings.models import (
     OPEN_STATUSES,
     ActionItem,
@@ -100,7 +100,7 @@ def action_item_list(*, user: Any, filters: ItemFilters | None = None) -> QueryS
     return items
 
 
-def action_item_get(*, user: Any, pk: int, action: str = "view") -> ActionItem:
+def action_item_get(*, user: Any, pk: int, action: Action = "view") -> ActionItem:
     item = get_scoped_or_404(
         ActionItem.objects.select_related("meeting", "finding"), user, action, pk=pk
     )

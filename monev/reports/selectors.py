@@ -262,7 +262,7 @@ def _meta(user: Any, title: str) -> dict[str, Any]:
     return {
         "title": title,
         "generated_at": timezone.localtime(),
-        "generated_by": name or "system",
+        "generated_by": name or "sistem",
     }
 
 

@@ -61,7 +61,8 @@ def test_kanwil_pack_pdf_holds_every_province_and_the_selector_figures(tmp_path:
     for province in data["provinces"]:
         for row in province["pemdas"]:
             assert num(row["headcount"]) in text
-    assert "Rp1.500.000.000" in text
+    assert "Rp4.750.000.000" in text  # Sumatera Selatan: 1.5 + 3.25 miliar
+    assert "Rp1,5 M" in text
     assert data["totals"]["pemda"] == 65
 
 

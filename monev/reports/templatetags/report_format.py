@@ -39,6 +39,18 @@ def rupiah(value: Any) -> str:
 
 
 @register.filter
+def rupiah_short(value: Any) -> str:
+    """Rp1,5 M (miliar), Rp380,6 jt (juta) for crowded tables."""
+    if value is None or value == "":
+        return "–"
+    value = int(value)
+    for size, unit in ((10**12, "T"), (10**9, "M"), (10**6, "jt")):
+        if value >= size:
+            return f"Rp{value / size:.1f} {unit}".replace(".", ",")
+    return rupiah(value)
+
+
+@register.filter
 def tanggal(value: Any) -> str:
     if value is None or value == "":
         return "–"
