@@ -140,7 +140,8 @@ class _Niks:
     """Unique, valid NIKs: a real kecamatan, a birth date (women +40), a serial not x000."""
 
     def __init__(self, rng: random.Random) -> None:
-        self.rng, self.seen = rng, set()
+        self.rng = rng
+        self.seen: set[str] = set()
 
     def make(self, district: str) -> str:
         while True:
@@ -289,13 +290,13 @@ def demo_generate(
     files.workers = len(workers)
     extra = _background(int(len(workers) * background), all_districts, niks, rng, periods[0])
     for i, period in enumerate(periods):
-        rows = []
+        rows: list[dict[str, Any]] = []
         for worker, propensity in workers:
-            row = _participant(worker, i, propensity, rng)
-            if row is not None:
-                behind = row.pop("_behind")
-                row["iuran_terakhir"] = _paid_until(period, behind)
-                rows.append(row)
+            found = _participant(worker, i, propensity, rng)
+            if found is not None:
+                behind = found.pop("_behind")
+                found["iuran_terakhir"] = _paid_until(period, behind)
+                rows.append(found)
         rows.extend({**r, "iuran_terakhir": period} for r in extra)
         target = out_dir / "registry" / f"registri-{period}.csv.gz"
         frame = pl.DataFrame(rows).select(
@@ -316,10 +317,7 @@ def demo_generate(
 
 
 def _write_csv_gz(frame: pl.DataFrame, target: Path) -> None:
-    import gzip
-
-    with gzip.open(target, "wb", compresslevel=3) as handle:
-        frame.write_csv(handle)
+    frame.write_csv(target, compression="gzip", compression_level=3)
 
 
 def demo_load(files: DemoFiles, *, say: Any = print) -> dict[str, Any]:

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -151,12 +153,16 @@ def validate(
     prefixes: frozenset[str],
     progress: Progress | None = None,
 ) -> Checked:
-    """Check every row; hash the NIK of the valid ones. One vectorised pass per rule."""
+    """Check every row; hash the NIK of the valid ones.
+
+    One cheap pass decides good or bad for every row (low-cardinality columns — segment,
+    programmes, status, paid-up month, region — are parsed once per distinct value and
+    mapped back); the detailed error codes are worked out only for the bad rows.
+    """
     checked = _normalised(frame.with_row_index("row", offset=2), prefixes)
-    checked = checked.with_columns(_duplicate_of())
-    errors = _collect_errors(checked)
-    bad_rows = errors["row"].unique()
-    valid = checked.filter(~pl.col("row").is_in(bad_rows.implode()))
+    bad = checked.filter(pl.col("_bad"))
+    errors = _collect_errors(bad, checked, prefixes) if bad.height else _no_errors()
+    valid = checked.filter(~pl.col("_bad")) if bad.height else checked
     if progress:
         progress(0, valid.height, "hash")
     hashes = nik_hash_fixed(
@@ -166,7 +172,7 @@ def validate(
     rows = valid.select(
         hashes.alias("nik_hash"),
         hashes.to_frame("nik_hash").select(nik_key_expr()).to_series(),
-        pl.col("segmen").cast(SEGMENT_ENUM),
+        pl.col("_segmen").cast(SEGMENT_ENUM).alias("segmen"),
         pl.col("_programs").alias("programs"),
         pl.col("npp"),
         pl.col("_upah").alias("upah"),
@@ -177,31 +183,104 @@ def validate(
     return Checked(rows=rows, errors=errors, total=frame.height)
 
 
+MAX_DISTINCT = 100_000  # above this a column is parsed with plain expressions instead
+INVALID = -1
+
+
+def _parse_segment(value: str) -> str | None:
+    value = value.strip().upper()
+    return value if value in SEGMENTS else None
+
+
+def _parse_programs(value: str) -> int:
+    tokens = re.findall(r"[A-Za-z]+", value.upper())
+    if not tokens or len(value) > MAX_PROGRAM_LIST or any(t not in PROGRAM_BITS for t in tokens):
+        return 0
+    mask = 0
+    for token in tokens:
+        mask |= PROGRAM_BITS[token]
+    return mask
+
+
+def _parse_status(value: str) -> bool | None:
+    return STATUSES.get(value.strip().upper())
+
+
+def _parse_paid(value: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not _PERIOD_RE.match(value):
+        return INVALID
+    return int(value[:4]) * 12 + int(value[5:7]) - 1
+
+
+def _parse_region(value: str) -> bool | None:
+    value = value.strip()
+    return None if not value else bool(_REGION_RE.match(value))
+
+
+_PERIOD_RE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+_REGION_RE = re.compile(r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2,3}(\.[0-9]{4})?)?)?$")
+
+
+def _mapped(frame: pl.DataFrame, column: str, parse: Any, dtype: Any) -> pl.Expr:
+    """`parse` applied once per distinct value, then mapped over the column."""
+    values = frame.get_column(column).unique()
+    if len(values) > MAX_DISTINCT:
+        return pl.col(column).map_elements(parse, return_dtype=dtype, skip_nulls=True)
+    mapping = {v: parse(v) for v in values.to_list() if v is not None}
+    return pl.col(column).replace_strict(mapping, default=None, return_dtype=dtype)
+
+
 def _normalised(frame: pl.DataFrame, prefixes: frozenset[str]) -> pl.DataFrame:
-    text = [pl.col(c).str.strip_chars().replace("", None).alias(c) for c in COLUMNS]
-    frame = frame.with_columns(text).with_columns(
-        pl.col("nik").str.strip_chars_start("'"),
-        pl.col("segmen").str.to_uppercase(),
-        pl.col("status").str.to_uppercase(),
+    nik = pl.col("nik").str.strip_chars().str.strip_chars_start("'")
+    upah = pl.col("upah").str.strip_chars()
+    frame = frame.with_columns(
+        nik=nik,
+        npp=pl.col("npp").str.strip_chars(),
+        upah=pl.when(upah.str.len_bytes() > 0).then(upah),
+        _segmen=_mapped(frame, "segmen", _parse_segment, pl.String),
+        _programs=_mapped(frame, "program", _parse_programs, pl.UInt8).fill_null(0),
+        _active=_mapped(frame, "status", _parse_status, pl.Boolean),
+        _paid_raw=_mapped(frame, "iuran_terakhir", _parse_paid, pl.Int32),
+        _region_ok=_mapped(frame, "kode_wilayah", _parse_region, pl.Boolean),
     )
-    return frame.with_columns(
-        _nik_error(prefixes),
-        _programs_expr().alias("_programs"),
-        pl.col("upah").str.replace_all(r"[.,]00$", "").cast(pl.Int64, strict=False).alias("_upah"),
-        pl.col("status")
-        .replace_strict(STATUSES, default=None, return_dtype=pl.Boolean)
-        .alias("_active"),
-        _paid_expr().alias("_paid"),
+    day = pl.col("nik").str.slice(6, 2).cast(pl.Int32, strict=False)
+    month = pl.col("nik").str.slice(8, 2).cast(pl.Int32, strict=False)
+    wage = (
+        pl.col("upah").str.strip_suffix(".00").str.strip_suffix(",00").cast(pl.Int64, strict=False)
+    )
+    frame = frame.with_columns(
+        _nik_ok=pl.col("nik").str.contains(r"^[0-9]{16}$")
+        & pl.col("nik").str.slice(0, 6).is_in(sorted(prefixes))
+        & (day.is_between(1, 31) | day.is_between(41, 71))
+        & month.is_between(1, 12),
+        _upah=wage,
+        _paid=pl.when(pl.col("_paid_raw") >= 0).then(pl.col("_paid_raw")),
+    )
+    first = pl.struct("nik", "_segmen", "npp").is_first_distinct()
+    bad = (
+        ~pl.col("_nik_ok").fill_null(False)
+        | pl.col("_segmen").is_null()
+        | (pl.col("_programs") == 0)
+        | pl.col("_active").is_null()
+        | (pl.col("_paid_raw") == INVALID).fill_null(False)
+        | (pl.col("upah").is_not_null() & ~pl.col("_upah").is_between(0, MAX_WAGE).fill_null(False))
+        | (pl.col("_region_ok") == False).fill_null(False)  # noqa: E712
+    )
+    return frame.with_columns(_bad=bad).with_columns(
+        _bad=pl.col("_bad") | (~first & ~pl.col("_bad"))
     )
 
 
 def _nik_error(prefixes: frozenset[str]) -> pl.Expr:
-    """The roster rules that matter for a machine extract, as cheap integer checks."""
+    """The roster rules that matter for a machine extract (only run on the bad rows)."""
     nik = pl.col("nik")
     day = nik.str.slice(6, 2).cast(pl.Int32, strict=False)
     month = nik.str.slice(8, 2).cast(pl.Int32, strict=False)
     return (
-        pl.when(nik.is_null())
+        pl.when(nik.is_null() | (nik.str.len_bytes() == 0))
         .then(pl.lit("nik_missing"))
         .when(nik.str.contains(r"[eE.,]"))
         .then(pl.lit("nik_excel_number"))
@@ -218,57 +297,23 @@ def _nik_error(prefixes: frozenset[str]) -> pl.Expr:
     )
 
 
-def _program_tokens() -> pl.Expr:
-    return pl.col("program").str.to_uppercase().str.extract_all(r"[A-Z]+")
-
-
-def _programs_expr() -> pl.Expr:
-    tokens = _program_tokens()
-    mask = tokens.list.eval(pl.element().replace_strict(PROGRAM_BITS, default=0)).list.eval(
-        pl.element().cast(pl.UInt8)
-    )
-    return mask.list.eval(pl.element().bitwise_or()).list.first().cast(pl.UInt8)
-
-
-def _paid_expr() -> pl.Expr:
-    value = pl.col("iuran_terakhir")
-    year = value.str.slice(0, 4).cast(pl.Int32, strict=False)
-    month = value.str.slice(5, 2).cast(pl.Int32, strict=False)
-    ok = value.str.contains(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
-    return pl.when(ok).then(year * 12 + month - 1).cast(pl.Int32)
-
-
-def _duplicate_of() -> pl.Expr:
-    """Same NIK, segment and employer more than once: later rows point at the first."""
-    key = pl.when(pl.col("_e_nik").is_null()).then(
-        pl.concat_str("nik", "segmen", pl.col("npp").fill_null(""), separator="|")
-    )
-    first = pl.col("row").min().over(key)
-    return pl.when(key.is_not_null() & (pl.col("row") != first)).then(first).alias("_dup_of")
-
-
 def _field_errors() -> dict[str, tuple[str, pl.Expr, pl.Expr]]:
     """column -> (error code, failing-row condition, detail shown in the report)."""
-    program_tokens = _program_tokens()
-    unknown_program = program_tokens.list.eval(~pl.element().is_in(list(PROGRAM_BITS))).list.any()
     wage = pl.col("_upah")
     return {
         "segmen": (
             "segment_unknown",
-            pl.col("segmen").is_null() | ~pl.col("segmen").is_in(list(SEGMENTS)),
+            pl.col("_segmen").is_null(),
             pl.col("segmen").str.slice(0, 30),
         ),
         "program": (
             "program_unknown",
-            pl.col("program").is_null()
-            | (program_tokens.list.len() == 0)
-            | unknown_program
-            | (pl.col("program").str.len_chars() > MAX_PROGRAM_LIST),
+            pl.col("_programs") == 0,
             pl.col("program").str.slice(0, 40),
         ),
         "upah": (
             "wage_invalid",
-            pl.col("upah").is_not_null() & (wage.is_null() | (wage < 0) | (wage > MAX_WAGE)),
+            pl.col("upah").is_not_null() & ~wage.is_between(0, MAX_WAGE).fill_null(False),
             pl.col("upah").str.slice(0, 20),
         ),
         "status": (
@@ -278,21 +323,43 @@ def _field_errors() -> dict[str, tuple[str, pl.Expr, pl.Expr]]:
         ),
         "iuran_terakhir": (
             "paid_until_invalid",
-            pl.col("iuran_terakhir").is_not_null() & pl.col("_paid").is_null(),
+            (pl.col("_paid_raw") == INVALID).fill_null(False),
             pl.col("iuran_terakhir").str.slice(0, 20),
         ),
         "kode_wilayah": (
             "region_code_invalid",
-            pl.col("kode_wilayah").is_not_null()
-            & ~pl.col("kode_wilayah").str.contains(
-                r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2,3}(\.[0-9]{4})?)?)?$"
-            ),
+            (pl.col("_region_ok") == False).fill_null(False),  # noqa: E712
             pl.col("kode_wilayah").str.slice(0, 20),
         ),
     }
 
 
-def _collect_errors(checked: pl.DataFrame) -> pl.DataFrame:
+def _no_errors() -> pl.DataFrame:
+    return pl.DataFrame(schema=ERROR_SCHEMA)
+
+
+def _duplicates(bad: pl.DataFrame, checked: pl.DataFrame) -> pl.DataFrame:
+    """Bad rows that repeat an earlier valid row's NIK, segment and NPP: row of the first."""
+    key = ["nik", "_segmen", "npp"]
+    candidates = bad.filter(pl.col("_nik_ok").fill_null(False)).select("row", *key)
+    if candidates.is_empty():
+        return candidates.select("row", pl.lit(None, dtype=pl.Int64).alias("_dup_of"))
+    firsts = (
+        checked.join(candidates.select(key).unique(), on=key, how="semi", nulls_equal=True)
+        .group_by(key)
+        .agg(pl.col("row").min().alias("_dup_of"))
+    )
+    return candidates.join(firsts, on=key, how="left", nulls_equal=True).select(
+        "row", pl.when(pl.col("_dup_of") != pl.col("row")).then(pl.col("_dup_of")).alias("_dup_of")
+    )
+
+
+def _collect_errors(
+    bad: pl.DataFrame, checked: pl.DataFrame, prefixes: frozenset[str]
+) -> pl.DataFrame:
+    bad = bad.with_columns(_nik_error(prefixes)).join(
+        _duplicates(bad, checked), on="row", how="left"
+    )
     nik = pl.col("nik")
     nik_detail = (
         pl.when(pl.col("_e_nik") == "nik_length")
@@ -302,17 +369,17 @@ def _collect_errors(checked: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.lit(""))
     )
     parts = [
-        _errors(checked, pl.col("_e_nik").is_not_null(), "nik", pl.col("_e_nik"), nik_detail),
+        _errors(bad, pl.col("_e_nik").is_not_null(), "nik", pl.col("_e_nik"), nik_detail),
         _errors(
-            checked,
-            pl.col("_dup_of").is_not_null(),
+            bad,
+            pl.col("_dup_of").is_not_null() & pl.col("_e_nik").is_null(),
             "nik",
             pl.lit("duplicate"),
             pl.col("_dup_of").cast(pl.String),
         ),
     ]
     for column, (code, failing, detail) in _field_errors().items():
-        parts.append(_errors(checked, failing, column, pl.lit(code), detail))
+        parts.append(_errors(bad, failing, column, pl.lit(code), detail))
     return pl.concat(parts).sort("row", "column")
 
 

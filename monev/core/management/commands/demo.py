@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 DEFAULT_PASSWORD = "demo-monev-2024"  # noqa: S105 (documented demo default, never production)
-CAST = {
+CAST: dict[str, dict[str, Any]] = {
     "national": {"role": "national", "full_name": "Koordinator Nasional (Kemenko PMK)"},
     "sumbagsel": {"role": "kanwil", "kanwil": "SUMBAGSEL", "full_name": "BPJS Kanwil Sumbagsel"},
     "palembang": {"role": "pemda", "pemda": "16.71", "full_name": "Operator Kota Palembang"},
@@ -28,7 +28,7 @@ CAST = {
 
 def demo_periods(last: str, count: int) -> list[str]:
     year, month = int(last[:4]), int(last[5:])
-    out = []
+    out: list[str] = []
     for _ in range(count):
         out.insert(0, f"{year:04d}-{month:02d}")
         month -= 1
