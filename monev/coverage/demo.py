@@ -290,7 +290,7 @@ def demo_generate(
     files.workers = len(workers)
     extra = _background(int(len(workers) * background), all_districts, niks, rng, periods[0])
     for i, period in enumerate(periods):
-        rows: list[dict[str, Any]] = []
+        rows = []
         for worker, propensity in workers:
             found = _participant(worker, i, propensity, rng)
             if found is not None:
