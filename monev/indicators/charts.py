@@ -123,7 +123,7 @@ def line_chart(
         values.append(target)
     if not periods or not values:
         return _svg(width, 60, f'<text x="10" y="35" fill="{MUTED}">Belum ada data.</text>', title)
-    top_value = max(100.0 if unit == "%" and max(values) > 60 else max(values) * 1.15, 1.0)
+    top_value = 100.0 if unit == "%" and max(values) > 60 else _nice(max(values) * 1.1)
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def x(period: str) -> float:
@@ -180,6 +180,19 @@ def line_chart(
             f"{escape(s.name[:24])}</text>"
         )
     return _svg(width, height, "".join(parts), title)
+
+
+def _nice(value: float) -> float:
+    """Round an axis maximum up to 1, 2, 2.5 or 5 × a power of ten (12.3 → 20, 43 → 50)."""
+    import math
+
+    if value <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * power:
+            return step * power
+    return 10 * power
 
 
 @dataclass(frozen=True)

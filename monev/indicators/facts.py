@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import logging
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -303,7 +304,30 @@ _VERSION_PARTS = [
 _VERSION_SQL = "SELECT " + ", ".join(_VERSION_PARTS)
 
 
+_MEMO: dict[Any, tuple[float, str]] = {}
+
+
 def facts_version() -> str:
+    """The facts version, re-read at most every `MONEV_INDICATORS_VERSION_TTL` seconds
+    (default 1) per process, so a busy server asks once a second, not once a request.
+
+    Inside a transaction (a write in progress, every test) it is always read afresh.
+    """
+    from django.conf import settings
+
+    ttl = float(getattr(settings, "MONEV_INDICATORS_VERSION_TTL", 1.0))
+    if ttl <= 0 or connection.in_atomic_block:
+        return facts_version_read()
+    key = connection.settings_dict.get("NAME")
+    now = time.monotonic()
+    memo = _MEMO.get(key)
+    if memo is None or now - memo[0] > ttl:
+        memo = (now, facts_version_read())
+        _MEMO[key] = memo
+    return memo[1]
+
+
+def facts_version_read() -> str:
     """A short string that changes whenever any fact an indicator reads changes.
 
     One query of index-backed COUNT/MAX lookups; the cache key of every computed table, so

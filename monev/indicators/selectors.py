@@ -126,6 +126,29 @@ def place_get(*, user: Any, level: str, code: str = "") -> Place:
     return place
 
 
+def scope_key(user: Any) -> str:
+    """Identifies what a user may see: equal keys see equal pages."""
+    import hashlib
+
+    scope = scope_for(user)
+    if scope.all_regions:
+        return "all"
+    return hashlib.sha256(",".join(sorted(scope.pemda_codes)).encode()).hexdigest()[:16]
+
+
+def crumb_links(*, user: Any, place: Place, period: str | None) -> list[tuple[str, str]]:
+    """(label, URL) of the places above; URL empty where the user may not open it."""
+    levels = ["nasional", "kanwil", "provinsi"]
+    out = []
+    for (label, code), level in zip(place.crumbs, levels, strict=False):
+        try:
+            place_get(user=user, level=level, code=code)
+            out.append((label, dashboard_url(level, code, period)))
+        except Http404:
+            out.append((label, ""))
+    return out
+
+
 def home_place(*, user: Any) -> tuple[str, str] | None:
     """Where a user's dashboard starts: the widest place wholly in their scope."""
     scope = scope_for(user)

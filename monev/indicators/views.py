@@ -6,9 +6,12 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from monev.indicators import selectors
+from monev.indicators import engine, selectors
 from monev.indicators.formatting import period_label
 from monev.indicators.pages import Params, dashboard
 from monev.indicators.selectors import BadInput
@@ -19,16 +22,40 @@ def _bad(request: HttpRequest, message: str) -> HttpResponse:
 
 
 def _page(request: HttpRequest, level: str, code: str) -> HttpResponse:
-    with selectors.pinned_version():
+    with selectors.pinned_version() as version:
         place = selectors.place_get(user=request.user, level=level, code=code)
+        partial = request.headers.get("HX-Target") == "peta"
+        key = (
+            "page",
+            version,
+            level,
+            place.code,
+            selectors.scope_key(request.user),
+            tuple(sorted(request.GET.items())),
+            get_language(),
+            partial,
+        )
         try:
-            page = dashboard(user=request.user, place=place, params=Params.from_get(request.GET))
+            body = engine.cached(key, lambda: _render_body(request, place, partial))
         except BadInput as exc:
             return _bad(request, str(exc))
-    context = {"page": page, "place": place, "query": request.GET.urlencode()}
-    if request.headers.get("HX-Target") == "peta":
-        return render(request, "indicators/_map.html", context)
-    return render(request, "indicators/dashboard.html", context)
+    if partial:
+        return HttpResponse(body)
+    return render(request, "indicators/dashboard.html", {"place": place, "body": body})
+
+
+def _render_body(request: HttpRequest, place: selectors.Place, partial: bool) -> str:
+    """The page below the top bar: the same for everyone with the same scope, so cached
+    (the top bar with the user's name and CSRF token is rendered per request)."""
+    page = dashboard(user=request.user, place=place, params=Params.from_get(request.GET))
+    context = {
+        "page": page,
+        "place": place,
+        "request": request,
+        "crumbs": selectors.crumb_links(user=request.user, place=place, period=page.period),
+    }
+    name = "indicators/_map.html" if partial else "indicators/_dashboard_body.html"
+    return mark_safe(render_to_string(name, context, request=None))  # noqa: S308
 
 
 @login_required
