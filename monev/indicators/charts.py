@@ -167,11 +167,12 @@ def line_chart(
             f'<polyline points="{path}" fill="none" stroke="{colour}" '
             f'stroke-width="{3 if n == 0 else 2}"/>'
         )
-        for (p, v), (px, py) in zip([pv for pv in s.points if pv[1] is not None], pts, strict=True):
+        present = [(p, v) for p, v in s.points if v is not None]
+        for (p, value), (px, py) in zip(present, pts, strict=True):
             parts.append(
                 f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}">'
                 f"<title>{escape(s.name)} {escape(formatting.period_label(p))}: "
-                f"{formatting.number(v, 1)}{unit}</title></circle>"
+                f"{formatting.number(value, 1)}{unit}</title></circle>"
             )
         lx, ly = left + (n % 3) * 190, height - 30 + (n // 3) * 20
         parts.append(

@@ -35,7 +35,7 @@ def cached(key: tuple[Any, ...], build: Callable[[], T]) -> T:
     with _LOCK:
         if full in _CACHE:
             _CACHE.move_to_end(full)
-            return _CACHE[full]  # type: ignore[no-any-return]
+            return _CACHE[full]
     value = build()
     with _LOCK:
         _CACHE[full] = value

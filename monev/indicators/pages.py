@@ -165,7 +165,7 @@ def _budget(page: Dashboard) -> None:
             budget[k] = budget.get(k, 0) + v
         for k, v in row.detail["cost"].items():
             cost[k] = cost.get(k, 0) + v
-    rows = []
+    rows: list[dict[str, Any]] = []
     for category in CATEGORY_ORDER:
         if category in budget or category in cost:
             b, c = budget.get(category, 0), cost.get(category, 0)
@@ -318,12 +318,14 @@ def _children(page: Dashboard, user: Any) -> list[dict[str, Any]]:
                 "href": selectors.dashboard_url(level, code, t.period),
                 "score": t.mean_score(members),
                 "score_status": t.scheme.status(t.mean_score(members)),
-                "values": [
-                    (s, (cells.get(s.code).value if cells.get(s.code) else None)) for s in t.specs
-                ],
+                "values": [(s, _value(cells.get(s.code))) for s in t.specs],
             }
         )
     return out
+
+
+def _value(cell: engine.Cell | None) -> float | None:
+    return None if cell is None else cell.value
 
 
 def _kanwil_names() -> dict[str, str]:

@@ -382,7 +382,7 @@ def table_cells(data: TableData) -> tuple[list[str], list[list[Any]]]:
             elif column.kind == "rank":
                 line.append(f"{value} dari {row['dari']}" if value else "")
             elif column.kind == "status":
-                line.append(STATUS_WORDS.get(value, ""))
+                line.append(STATUS_WORDS.get(str(value), ""))
             else:
                 line.append(value)
         out.append(line)
