@@ -91,6 +91,8 @@ def worker_statuses(
     people: pl.LazyFrame,
     previous: pl.LazyFrame | None,
     period: str,
+    *,
+    exact_previous: bool = False,
 ) -> pl.LazyFrame:
     """Status, programmes, since when and change of every roster worker."""
     required = pl.col("category").replace_strict(
@@ -120,16 +122,32 @@ def worker_statuses(
             prev_status=pl.lit(None, dtype=STATUS_ENUM), prev_since=pl.lit(None, dtype=pl.String)
         )
     else:
-        # (Pemda, category, NIK) is unique in a run's results (a roster has no duplicate
-        # NIK), so a plain join suffices; `run_match` checks the row count to be sure.
+        # Joined on the key alone (the cheapest join), then kept only where the Pemda and
+        # category agree; a person listed twice last period would multiply rows, which
+        # `run_match` detects by the row count and redoes on all three columns.
         prev = _with_key(previous).select(
-            "pemda_code",
-            "category",
+            pl.col("pemda_code").alias("_prev_pemda"),
+            pl.col("category").alias("_prev_category"),
             "nik_key",
             pl.col("status").cast(STATUS_ENUM).alias("prev_status"),
             pl.col("since").alias("prev_since"),
         )
-        frame = frame.join(prev, on=["pemda_code", "category", "nik_key"], how="left")
+        same = (pl.col("_prev_pemda") == pl.col("pemda_code")) & (
+            pl.col("_prev_category") == pl.col("category")
+        )
+        on = ["_prev_pemda", "_prev_category", "nik_key"] if exact_previous else ["nik_key"]
+        if exact_previous:
+            frame = frame.with_columns(
+                _prev_pemda=pl.col("pemda_code"), _prev_category=pl.col("category")
+            )
+        frame = (
+            frame.join(prev, on=on, how="left")
+            .with_columns(
+                prev_status=pl.when(same).then(pl.col("prev_status")),
+                prev_since=pl.when(same).then(pl.col("prev_since")),
+            )
+            .drop("_prev_pemda", "_prev_category")
+        )
     return frame.with_columns(
         since=pl.when(pl.col("prev_status") == pl.col("status"))
         .then(pl.col("prev_since"))
@@ -191,8 +209,8 @@ def run_match(
     roster = _with_key(roster)
     statuses = worker_statuses(roster, people, previous, period).collect()
     if previous is not None and statuses.height != roster.select(pl.len()).collect().item():
-        previous = _with_key(previous).unique(subset=["pemda_code", "category", "nik_key"])
-        statuses = worker_statuses(roster, people, previous, period).collect()
+        # someone was listed twice last period (two Pemda or categories): join exactly
+        statuses = worker_statuses(roster, people, previous, period, exact_previous=True).collect()
     results_path.parent.mkdir(parents=True, exist_ok=True)
     partial = results_path.with_suffix(".parquet.partial")
     statuses.select(RESULT_COLUMNS).write_parquet(

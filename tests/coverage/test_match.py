@@ -185,3 +185,18 @@ def test_new_extract_marks_results_stale(tmp_path: Path) -> None:
     fresh = match_run(period="2024-06", by=SYSTEM)
     assert not fresh.is_stale
     assert not CoverageStat.objects.filter(run=fresh, is_stale=True).exists()
+
+
+def test_person_on_two_rosters_keeps_both_histories(tmp_path: Path) -> None:
+    """The same NIK on two Pemda's rosters: no row multiplies, each keeps its own since."""
+    k = nik(21)
+    roster_version("16.71", "2024-05", [(k, "K Palembang", "NON_ASN")])
+    roster_version("16.04", "2024-05", [(k, "K Lahat", "RENTAN")])
+    for period in ("2024-05", "2024-06"):
+        import_registry(tmp_path, period, [{"nik": k, "segmen": "BPU", "program": "JKK,JKM"}])
+        run = match_run(period=period, by=SYSTEM)
+    frame = pl.read_parquet(run.path).sort("pemda_code")
+    assert frame.height == 2
+    assert frame["status"].to_list() == ["PROTECTED", "PARTIAL"]
+    assert frame["since"].to_list() == ["2024-05", "2024-05"]
+    assert frame["change"].to_list() == [None, None]
