@@ -46,6 +46,6 @@ def with_charts(data: dict[str, Any]) -> dict[str, Any]:
         ]
         charts["categories"] = hbar_chart(rows, title="Cakupan per kelompok pekerja", width=520)
     elif data["kind"] == "semester":
-        rows = [(k["name"], k["coverage"]) for k in data["kanwils"]]
+        rows = [(k["name"].removeprefix("Kanwil "), k["coverage"]) for k in data["kanwils"]]
         charts["kanwil"] = hbar_chart(rows, title="Cakupan pekerja terdaftar per Kanwil")
     return data | {"charts": charts}

@@ -97,7 +97,7 @@ def test_scorecard_and_semester_render(tmp_path: Path) -> None:
     semester = ReportRequest("semester", "pdf", {"semester": "2022-H2"})
     sdata = report_data(SYSTEM, semester)
     stext = pdf_text(render(semester, sdata), tmp_path)
-    assert Kanwil.objects.get(code="SUMBAGSEL").name in stext
+    assert Kanwil.objects.get(code="SUMBAGSEL").name.removeprefix("Kanwil ") in stext
     assert num(sdata["totals"]["protected"]) in stext
     bytes_, _data = build(SYSTEM, ReportRequest("semester", "xlsx", {"semester": "2022-H2"}))
     assert openpyxl.load_workbook(io.BytesIO(bytes_)).sheetnames == [
@@ -105,3 +105,39 @@ def test_scorecard_and_semester_render(tmp_path: Path) -> None:
         "Provinsi",
         "Temuan utama",
     ]
+
+
+def test_kanwil_pack_lists_open_items_of_the_previous_meeting(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from monev.meetings import services
+
+    sumbagsel_fixture()
+    previous = services.meeting_create(
+        title="Rapat Monev Palembang",
+        starts_on=dt.date(2022, 9, 15),
+        ends_on=dt.date(2022, 9, 16),
+        place="Palembang",
+        period="2022-08",
+        kanwil="SUMBAGSEL",
+        by=SYSTEM,
+    )
+    services.action_item_create(
+        meeting=previous,
+        pemda_code="16.04",
+        what="Terbitkan Perbup perlindungan pekerja rentan",
+        due_on=dt.date(2022, 12, 31),
+        by=SYSTEM,
+    )
+    done = services.action_item_create(
+        meeting=previous, pemda_code="16.71", what="Sudah selesai", due_on=dt.date(2022, 10, 1),
+        by=SYSTEM,
+    )  # fmt: skip
+    services.action_item_set_status(item=done, status="done", by=SYSTEM)
+    request = ReportRequest(
+        "kanwil-pack", "pdf", {"kanwil": "SUMBAGSEL", "period": "2022-12"}, kanwil_code="SUMBAGSEL"
+    )
+    text = pdf_text(render(request, report_data(SYSTEM, request)), tmp_path)
+    assert "Rapat Monev Palembang" in text
+    assert "Terbitkan Perbup perlindungan pekerja rentan" in text
+    assert "Sudah selesai" not in text

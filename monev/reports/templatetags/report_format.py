@@ -93,3 +93,16 @@ def short_name(name: str) -> str:
         if name.startswith(long):
             return short + name[len(long) :]
     return name
+
+
+@register.filter
+def css_string(value: Any) -> str:
+    """Text safe inside a double-quoted CSS string (page headers and footers)."""
+    text = str(value or "").replace("\\", "\\\\").replace('"', '\\"')
+    return " ".join(text.split())
+
+
+@register.filter
+def no_kanwil(name: str) -> str:
+    """ "Kanwil Sumatera Bagian Selatan" → "Sumatera Bagian Selatan"."""
+    return name[7:] if name.startswith("Kanwil ") else name
