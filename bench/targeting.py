@@ -10,7 +10,8 @@ other categories). Then runs, each in a fresh process (so peak RSS is per step):
 
 - floor: plain Polars doing the same job by hand: filter the poor working-age workers, keep
   the active registry rows with their programmes per key, left-join, classify, join the
-  rosters, write the per-person results, count per Pemda;
+  rosters, write the per-person results, count per Pemda, and count the targets by desil,
+  desa and occupation;
 - job:   `monev.targeting.engine.run_targeting` plus `aggregates` and `breakdowns` (counts by
   desil, desa and occupation) — what `target_run` does before the database write.
 
@@ -207,6 +208,9 @@ def measure_floor(directory: Path) -> dict[str, float]:
     )
     result.write_parquet(directory / "floor-out.parquet", compression="zstd", compression_level=1)
     counts = result.group_by("pemda_code", "status", "roster_status").len()
+    targets = result.filter(pl.col("status") != "PROTECTED")
+    for column in ("desil", "desa_code", "occupation"):  # the counts the Pemda page shows
+        targets.group_by("pemda_code", column).len()
     return {
         "seconds": time.perf_counter() - started,
         "rows": result.height,

@@ -54,8 +54,15 @@ def register_list() -> list[SocialRegister]:
     return list(SocialRegister.objects.all()[:100])
 
 
-def target_stat_list(*, user: Any, period: str, kanwil: str | None = None) -> list[TargetStat]:
+def target_stat_list(
+    *, user: Any, period: str, kanwil: str | None = None, breakdowns: bool = True
+) -> list[TargetStat]:
+    """The period's figures of every Pemda in scope; `breakdowns=False` leaves out the
+    per-desil/desa/occupation counts (the national table does not show them)."""
     stats = TargetStat.objects.current().for_user(user).filter(period=period)
+    stats = stats.select_related("run", "run__register")
+    if not breakdowns:
+        stats = stats.defer("by_desil", "by_desa", "by_occupation")
     if kanwil:
         stats = stats.filter(kanwil_code=kanwil)
     return list(stats.order_by("-targets", "pemda_code"))

@@ -65,7 +65,11 @@ def overview(request: HttpRequest) -> HttpResponse:
         period = _period(request)
     except BadInput as exc:
         return _bad(exc)
-    stats = selectors.target_stat_list(user=request.user, period=period) if period else []
+    stats = (
+        selectors.target_stat_list(user=request.user, period=period, breakdowns=False)
+        if period
+        else []
+    )
     codes = [s.pemda_code for s in stats]
     names = dict(Pemda.objects.filter(code__in=codes).values_list("code", "name"))
     context = {
