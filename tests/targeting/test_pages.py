@@ -183,3 +183,13 @@ def test_run_from_the_web_and_staleness(
         client_for("national").post("/sasaran/jalankan/", {"periode": "2024-01"})
     failed = Job.objects.filter(kind="targeting.run").latest("id")
     assert failed.state == "failed" and "DTSEN" in failed.error
+
+
+def test_overview_query_budget(
+    run: Any, client_for: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = client_for("national")
+    client.get("/sasaran/")  # warm the session and scope
+    with django_assert_max_num_queries(15):
+        response = client.get(f"/sasaran/?periode={PERIOD}")
+    assert response.status_code == 200 and "sasaran-16.71" in response.content.decode()
