@@ -37,9 +37,21 @@ def _snapshot(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
         with django_db_blocker.unblock():
             call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
             connection.creation.deserialize_db_from_string(data)
+            _reset_sequences(connection)
 
     yield restore
     restore()
+
+
+def _reset_sequences(connection: Any) -> None:
+    """flush reset the sequences; rows came back with their ids, so move them past those."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
 
 
 @pytest.fixture
