@@ -81,3 +81,28 @@ def test_letters_are_issued_only_by_organisers_and_read_only_by_their_pemda(toke
     assert other.status_code == 404
     assert post(token_for("sumbagsel"), path, {"pemda_code": "16.04"}).status_code == 400
     assert Letter.objects.count() == 1
+
+
+def test_evidence_upload_checks_type_and_owner(token_for: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    item = item_for("16.71")
+    path = f"/api/v1/action-items/{item.pk}/evidence"
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+    def upload(user: str | None, content: bytes, name: str = "bukti.pdf") -> Any:
+        headers = bearer(token_for(user)) if user else {}
+        return Client().post(path, {"document": SimpleUploadedFile(name, content)}, **headers)
+
+    assert upload(None, pdf).status_code == 401
+    assert upload("lahat", pdf).status_code == 404
+    assert upload("auditor", pdf).status_code == 403
+    fake = upload("palembang", b"MZ\x90\x00 executable", "bukti.pdf")
+    assert fake.status_code == 400 and "PDF" in fake.json()["error"]["message"]
+    ok = upload("palembang", pdf)
+    assert ok.status_code == 201, ok.content
+    assert ok.json()["content_type"] == "application/pdf"
+    link = Client().post(path, {"link": "/anggaran/"}, **bearer(token_for("palembang")))
+    assert link.status_code == 201 and link.json()["kind"] == "link"
+    neither = Client().post(path, {}, **bearer(token_for("palembang")))
+    assert neither.status_code == 400

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from monev.api.errors import ApiError, ErrorOut
 from monev.meetings import letters, selectors, services
@@ -222,6 +223,50 @@ def item_status(request: HttpRequest, item_id: int, body: StatusIn) -> ItemOut:
         by=request.user,
     )
     return _item_out(item)
+
+
+class EvidenceOut(Schema):
+    id: int
+    kind: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    link: str
+
+
+@router.post("/action-items/{item_id}/evidence", response={201: EvidenceOut, **ERRORS})
+def item_evidence(
+    request: HttpRequest,
+    item_id: int,
+    document: UploadedFile | None = File(None),  # noqa: B008 (ninja parameter marker)
+    link: str = Form(""),
+    note: str = Form(""),
+) -> Any:
+    """Attach a document (multipart `document`: PDF, JPG, PNG, XLSX, DOCX, up to 10 MB,
+    checked by its first bytes) or a `link` to a data change."""
+    item = selectors.action_item_get(user=request.user, pk=item_id)
+    evidence = _call(
+        services.action_item_add_evidence,
+        item=item,
+        document=document,
+        filename=document.name if document else "",
+        link=link,
+        note=note,
+        by=request.user,
+    )
+    return Status(
+        201,
+        EvidenceOut(
+            id=evidence.pk,
+            kind=evidence.kind,
+            filename=evidence.filename,
+            content_type=evidence.content_type,
+            size=evidence.size,
+            sha256=evidence.sha256,
+            link=evidence.link,
+        ),
+    )
 
 
 @router.get("/letters", response={200: list[LetterOut]})
