@@ -49,11 +49,6 @@ def latest_period() -> str | None:
     return str(value) if value else None
 
 
-def register_list() -> list[SocialRegister]:
-    """The imported lists (national records: counts only, no personal data)."""
-    return list(SocialRegister.objects.all()[:100])
-
-
 def target_stat_list(
     *, user: Any, period: str, kanwil: str | None = None, breakdowns: bool = True
 ) -> list[TargetStat]:
