@@ -199,6 +199,9 @@ def test_cli_target(tmp_path: Path, rates: None) -> None:
     call_command("target", "--pemda", "1604", "--period", "2025-03", "--format", "csv", stdout=out)
     assert out.getvalue().splitlines()[0].startswith("pemda_code,row,nik_masked")
     assert len(out.getvalue().splitlines()) == 2
+    out = io.StringIO()
+    call_command("target", "--pemda", "16.04", "--period", "2025-03", stdout=out)
+    assert "1 sasaran dari 2" in out.getvalue() and "1604********0002" in out.getvalue()
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError):

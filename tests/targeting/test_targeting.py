@@ -3,12 +3,15 @@ protected/not and on a roster/not, plus the edges, with the exact expected list.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from monev.core.scope import SYSTEM
 from monev.targeting import engine, selectors
@@ -208,3 +211,16 @@ def test_engine_needs_no_database() -> None:
     ).collect()
     assert out["age_now"].to_list() == [31]  # listed age moved on a year
     assert out["status"].cast(pl.String).to_list() == ["NOT_FOUND"]
+
+
+@given(
+    born=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2030, 12, 31)),
+    year=st.integers(2020, 2035),
+    month=st.integers(1, 12),
+)
+def test_age_expr_equals_the_calendar(born: dt.date, year: int, month: int) -> None:
+    period = f"{year}-{month:02d}"
+    frame = pl.DataFrame({"birth_date": [born], "age": [None]}, schema_overrides={"age": pl.UInt8})
+    got = frame.select(engine.age_expr(period, "2025-01").alias("a"))["a"].item()
+    day = dt.date(year, month, 1)
+    assert got == day.year - born.year - ((day.month, day.day) < (born.month, born.day))
