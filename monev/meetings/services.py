@@ -437,11 +437,15 @@ def _escalate_one(
 
 
 def action_items_propose_closing(*, period: str, by: Any) -> int:
-    """Propose closing open items whose finding no longer appears in the data of `period`."""
-    period = parse_period(period)
+    """Propose closing open items whose finding no longer appears in the latest data on or
+    before `period` (and newer than the meeting's own period)."""
+    period = latest_data_period(parse_period(period)) or ""
     items = list(
         ActionItem.objects.filter(
-            status__in=OPEN_STATUSES, close_proposed_at__isnull=True, finding__isnull=False
+            status__in=OPEN_STATUSES,
+            close_proposed_at__isnull=True,
+            finding__isnull=False,
+            meeting__period__lt=period,  # only data newer than what the meeting saw
         )
         .exclude(pemda_code="")
         .exclude(finding__code="")
@@ -460,6 +464,18 @@ def action_items_propose_closing(*, period: str, by: Any) -> int:
             _propose(item, period, by)
             proposed += 1
     return proposed
+
+
+def latest_data_period(until: str) -> str | None:
+    """The latest period on or before `until` with match results: a finding that merely
+    has no data yet must not look like a recovery."""
+    from django.db.models import Max
+
+    from monev.coverage.models import CoverageStat
+
+    stats = CoverageStat.objects.current().filter(period__lte=until)
+    found: str | None = stats.aggregate(p=Max("period"))["p"]
+    return found
 
 
 def _propose(item: ActionItem, period: str, by: Any) -> None:

@@ -82,11 +82,17 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, filters=selectors.ItemFilters(meeting=meeting.pk)
     )
     names = dict(meeting.pemdas.values_list("code", "name"))
+    findings = selectors.meeting_findings(user=request.user, meeting=meeting)
+    chosen = request.GET.get("pemda") or ""
+    if chosen:
+        findings = [f for f in findings if f["pemda_code"] == chosen]
+        items = items.filter(pemda_code=chosen)
     context = {
         "meeting": meeting,
         "organiser": organiser,
         "editable": organiser and not meeting.is_closed,
-        "findings": selectors.meeting_findings(user=request.user, meeting=meeting),
+        "findings": findings,
+        "chosen": chosen,
         "names": names,
         "attendees": meeting.attendees.select_related("pemda"),
         "items": items,

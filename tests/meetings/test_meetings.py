@@ -226,7 +226,10 @@ def test_item_whose_indicator_recovers_is_proposed_for_closing() -> None:
     )  # fmt: skip
     assert services.action_items_propose_closing(period="2022-10", by=SYSTEM) == 0
     regulation_add("16.04", on=dt.date(2022, 10, 3))
-    assert services.action_items_propose_closing(period="2022-10", by=SYSTEM) == 1
+    # no data for October yet: the finding's absence proves nothing
+    assert services.action_items_propose_closing(period="2022-10", by=SYSTEM) == 0
+    coverage_load("2022-10", ["16.04"])
+    assert services.action_items_propose_closing(period="2022-11", by=SYSTEM) == 1
     item.refresh_from_db()
     assert item.close_proposed_at is not None and "2022-10" in item.close_proposal
     assert item.evidence.filter(kind="link").exists()
