@@ -133,8 +133,8 @@ def line_chart(
         return top + plot_h * (1 - value / top_value)
 
     parts = []
-    for k in range(5):
-        v = top_value * k / 4
+    for k in range(6):
+        v = top_value * k / 5
         parts.append(
             f'<line x1="{left}" y1="{y(v):.1f}" x2="{left + plot_w}" y2="{y(v):.1f}" '
             f'stroke="{GRID}"/><text x="{left - 6}" y="{y(v) + 4:.1f}" '
