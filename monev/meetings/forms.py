@@ -22,6 +22,11 @@ class MeetingForm(forms.Form):
     place = forms.CharField(label=_("Tempat"), max_length=200)
     period = forms.CharField(label=_("Periode data (YYYY-MM)"), max_length=7)
     kanwil = forms.CharField(label=_("Kanwil"), max_length=16, required=False)
+    province_codes = forms.CharField(
+        label=_("atau provinsi (kode, dipisah koma; semua Pemda di provinsi itu)"),
+        required=False,
+        max_length=200,
+    )
     pemda_codes = forms.CharField(
         label=_("Pemda peserta (kode, dipisah koma; kosong = semua Pemda Kanwil)"),
         required=False,
@@ -41,16 +46,22 @@ class MeetingForm(forms.Form):
             raise forms.ValidationError(str(exc)) from None
 
     def clean_pemda_codes(self) -> list[str]:
-        raw = self.cleaned_data.get("pemda_codes") or ""
-        return [c.strip() for c in raw.replace(";", ",").split(",") if c.strip()]
+        return _codes(self.cleaned_data.get("pemda_codes") or "")
+
+    def clean_province_codes(self) -> list[str]:
+        return _codes(self.cleaned_data.get("province_codes") or "")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             raise forms.ValidationError(_("Tanggal selesai tidak boleh sebelum tanggal mulai."))
-        if not data.get("kanwil") and not data.get("pemda_codes"):
-            raise forms.ValidationError(_("Isi Kanwil atau daftar Pemda peserta."))
+        if not (data.get("kanwil") or data.get("pemda_codes") or data.get("province_codes")):
+            raise forms.ValidationError(_("Isi Kanwil, provinsi atau daftar Pemda peserta."))
         return data
+
+
+def _codes(raw: str) -> list[str]:
+    return [c.strip() for c in raw.replace(";", ",").split(",") if c.strip()]
 
 
 class AttendeeForm(forms.Form):

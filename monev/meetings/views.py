@@ -53,6 +53,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
             period=d["period"],
             kanwil=d["kanwil"] or None,
             pemda_codes=d["pemda_codes"] or None,
+            province_codes=d["province_codes"],
             agencies=d["agencies"],
             previous=_previous(request, d["kanwil"]),
             by=request.user,

@@ -19,6 +19,7 @@ from monev.meetings.models import (
     EscalationLevel,
     EventKind,
     ItemStatus,
+    Meeting,
     MeetingStatus,
 )
 from tests.meetings.factories import DAY, item_for, meeting_for
@@ -301,3 +302,33 @@ def test_scoping_of_items(cast: dict[str, Any]) -> None:
         ActionItem.objects.for_user(cast["sumbagsel"]).values_list("pk", flat=True)
     )
     assert coverage_load  # imported for the report tests' shared fixtures
+
+
+def test_meeting_by_provinces_through_the_page(client_for: Any) -> None:
+    form = {
+        "title": "Monev Bengkulu dan Lampung",
+        "starts_on": "2022-09-15",
+        "ends_on": "2022-09-16",
+        "place": "Bengkulu",
+        "period": "2022-09",
+        "province_codes": "17, 18",
+        "agencies": ["KSP", "BPJS"],
+    }
+    response = client_for("sumbagsel").post("/rapat/baru/", form)
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(title="Monev Bengkulu dan Lampung")
+    assert meeting.province_codes == ["17", "18"] and meeting.pemdas.count() == 11 + 16
+    assert client_for("palembang").post("/rapat/baru/", form).status_code == 403
+    bad = client_for("sumbagsel").post("/rapat/baru/", {**form, "ends_on": "2022-09-01"})
+    assert bad.status_code == 400
+
+
+def test_escalation_task_runs_in_the_worker(settings: Any) -> None:
+    from monev.meetings.tasks import escalate_task
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    item = item_for("16.04", due_on=dt.date(2000, 1, 1))
+    result = escalate_task.enqueue()
+    assert result.return_value["overdue"] == 1
+    item.refresh_from_db()
+    assert item.status == ItemStatus.OVERDUE and item.escalation == EscalationLevel.NATIONAL

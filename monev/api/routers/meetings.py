@@ -25,6 +25,7 @@ class MeetingIn(Schema):
     place: str
     period: str
     kanwil: str | None = None
+    province_codes: list[str] = []
     pemda_codes: list[str] | None = None
     agencies: list[str] = []
 
