@@ -206,7 +206,7 @@ def run_match(
     registry = pl.scan_parquet(registry_path)
     previous = pl.scan_parquet(previous_path) if previous_path else None
     people = registry_people(registry, roster, period)
-    roster = _with_key(roster)
+    roster = _with_key(roster).select("worker_id", "pemda_code", "category", "nik_key")
     statuses = worker_statuses(roster, people, previous, period).collect()
     if previous is not None and statuses.height != roster.select(pl.len()).collect().item():
         # someone was listed twice last period (two Pemda or categories): join exactly
