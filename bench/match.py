@@ -92,13 +92,12 @@ def generate(directory: Path, registry_rows: int, roster_rows: int, seed: int = 
     sys.path.insert(0, str(ROOT))
     from monev.coverage import engine
 
-    previous = (
-        roster.drop("nik_key")
-        .sample(fraction=0.95, seed=seed)
-        .with_columns(
-            status=pl.Series(rng.choice(list(engine.STATUSES), int(roster_rows * 0.95))),
-            since=pl.lit(PREVIOUS),
-        )
+    previous = roster.drop("nik_hash").sample(fraction=0.95, seed=seed)
+    previous = previous.with_columns(
+        status=pl.Series(rng.choice(list(engine.STATUSES), previous.height)).cast(
+            engine.STATUS_ENUM
+        ),
+        since=pl.lit(PREVIOUS),
     )
     previous.write_parquet(directory / "previous.parquet")
 
