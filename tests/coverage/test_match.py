@@ -200,3 +200,14 @@ def test_person_on_two_rosters_keeps_both_histories(tmp_path: Path) -> None:
     assert frame["status"].to_list() == ["PROTECTED", "PARTIAL"]
     assert frame["since"].to_list() == ["2024-05", "2024-05"]
     assert frame["change"].to_list() == [None, None]
+
+
+def test_no_nik_in_clear_in_any_data_file(tmp_path: Path, settings: Any) -> None:
+    build(tmp_path)
+    files = [p for p in Path(settings.DATA_DIR).rglob("*") if p.is_file()]
+    assert any(p.name.startswith("hasil-") for p in files)
+    assert any(p.parent.name == "rosters" for p in files)
+    for path in files:
+        blob = path.read_bytes()
+        for number, _category in PEOPLE.values():
+            assert number.encode() not in blob, path
