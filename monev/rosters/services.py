@@ -425,3 +425,20 @@ def roster_error_workbook(*, upload: RosterUpload, by: Any, language: str = "id"
         changes={"rows": rows.height, "errors": errors.height},
     )
     return error_workbook_xlsx(rows, errors, language)
+
+
+def roster_upload_purge(*, older_than_days: int, by: Any) -> int:
+    """Delete the private files (encrypted source, errors, prepared rows) of uploads finished
+    more than `older_than_days` ago. The upload rows and versions stay; the error workbook of
+    a purged upload can no longer be downloaded. Returns the number of uploads purged."""
+    cutoff = timezone.now() - dt.timedelta(days=older_than_days)
+    finished = RosterUpload.objects.filter(finished_at__lt=cutoff).values_list("pk", flat=True)
+    purged = 0
+    for upload_id in finished.iterator():
+        if storage.upload_exists(upload_id):
+            storage.upload_purge(upload_id)
+            purged += 1
+    audit_record(
+        actor=by, action="roster.purge", changes={"days": older_than_days, "uploads": purged}
+    )
+    return purged

@@ -58,5 +58,9 @@ def frame_delete(upload_id: int, name: str) -> None:
     (upload_dir(upload_id) / f"{name}.parquet").unlink(missing_ok=True)
 
 
+def upload_exists(upload_id: int) -> bool:
+    return (Path(settings.MONEV_HOME) / "private" / "rosters" / str(upload_id)).exists()
+
+
 def upload_purge(upload_id: int) -> None:
     shutil.rmtree(upload_dir(upload_id), ignore_errors=True)

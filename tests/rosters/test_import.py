@@ -267,3 +267,23 @@ def test_operator_cannot_import_for_another_pemda(lahat: Any, cast: Any) -> None
         services.roster_import(
             pemda=lahat, period="2024-06", data=b"x", filename="a.csv", by=cast["auditor"]
         )
+
+
+def test_purge_deletes_old_upload_files_only(palembang: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from monev.rosters import storage
+    from monev.rosters.models import RosterUpload
+
+    old = run(palembang, roster_csv([(nik(1), "A", "RENTAN", "")]))
+    new = run(palembang, roster_csv([(nik(2), "B", "RENTAN", "")]))
+    RosterUpload.objects.filter(pk=old.pk).update(
+        finished_at=timezone.now() - dt.timedelta(days=100)
+    )
+    out = io.StringIO()
+    call_command("purge_uploads", "--days", "90", stdout=out)
+    assert out.getvalue().startswith("1 ")
+    assert not storage.upload_exists(old.pk) and storage.upload_exists(new.pk)
+    assert AuditEvent.objects.filter(action="roster.purge").exists()
