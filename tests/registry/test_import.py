@@ -236,3 +236,22 @@ def test_cli_usage_errors(tmp_path: Path, args: list[str]) -> None:
     path = registry_csv(tmp_path / "r.csv", GOOD)
     with pytest.raises((CommandError, SystemExit)):
         call_command("import", "registry", str(path), *args)
+
+
+def test_plugin_and_python_paths_agree(settings: Any) -> None:
+    from monev.registry import hashing
+
+    niks = pl.Series("nik", [nik(i + 1) for i in range(300)])
+    assert hashing._text_key() is not None  # generated keys are long: the plugin path
+    fast = nik_hash_fixed(niks)
+    slow = nik_hash_fixed(niks, workers=1)
+    assert fast.to_list() == slow.to_list() == [pii.nik_hash(n) for n in niks]
+
+
+def test_short_key_falls_back_to_python(settings: Any) -> None:
+    from monev.registry import hashing
+
+    settings.MONEV_NIK_KEY = "k" * 40
+    assert hashing._text_key() is None
+    niks = pl.Series("nik", [nik(i + 1) for i in range(20)])
+    assert nik_hash_fixed(niks).to_list() == [pii.nik_hash(n) for n in niks]
