@@ -211,6 +211,7 @@ def _sniff_separator(data: bytes) -> str:
 def _read_csv(data: bytes) -> pl.DataFrame:
     if not data.strip():
         raise RosterFileError("file_empty")
+    data = _as_utf8(data)
     try:
         return pl.read_csv(
             io.BytesIO(data),
@@ -221,6 +222,15 @@ def _read_csv(data: bytes) -> pl.DataFrame:
         )
     except (pl.exceptions.PolarsError, csv.Error, UnicodeError) as exc:
         raise RosterFileError("file_unreadable", _short(exc)) from None
+
+
+def _as_utf8(data: bytes) -> bytes:
+    """Excel's plain "CSV" on Windows is Windows-1252, not UTF-8: re-encode such files."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace").encode("utf-8")
+    return data
 
 
 def _read_xlsx(data: bytes) -> pl.DataFrame:

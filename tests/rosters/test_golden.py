@@ -63,3 +63,12 @@ def test_chunked_processing_gives_the_same_result(
     monkeypatch.setattr(engine, "VALIDATE_CHUNK", 2)
     monkeypatch.setattr(engine, "CRYPTO_CHUNK", 2)
     test_golden_file(DATA / name, palembang)
+
+
+@pytest.mark.django_db
+def test_windows_1252_names_survive(palembang: Any) -> None:
+    path = DATA / "windows1252.csv"
+    services.roster_import(
+        pemda=palembang, period="2024-06", data=path, filename=path.name, by=SYSTEM
+    )
+    assert sorted(Worker.objects.values_list("name", flat=True)) == ["André", "José Ramírez"]
