@@ -259,7 +259,6 @@ def _normalised(frame: pl.DataFrame, prefixes: frozenset[str]) -> pl.DataFrame:
         _upah=wage,
         _paid=pl.when(pl.col("_paid_raw") >= 0).then(pl.col("_paid_raw")),
     )
-    first = pl.struct("nik", "_segmen", "npp").is_first_distinct()
     bad = (
         ~pl.col("_nik_ok").fill_null(False)
         | pl.col("_segmen").is_null()
@@ -269,9 +268,19 @@ def _normalised(frame: pl.DataFrame, prefixes: frozenset[str]) -> pl.DataFrame:
         | (pl.col("upah").is_not_null() & ~pl.col("_upah").is_between(0, MAX_WAGE).fill_null(False))
         | (pl.col("_region_ok") == False).fill_null(False)  # noqa: E712
     )
-    return frame.with_columns(_bad=bad).with_columns(
-        _bad=pl.col("_bad") | (~first & ~pl.col("_bad"))
-    )
+    return _mark_duplicates(frame.with_columns(_bad=bad))
+
+
+def _mark_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
+    """Later rows repeating a NIK, segment and NPP are bad. Only rows whose NIK occurs more
+    than once (a person in two segments, or a real duplicate) get the full-key check."""
+    number = pl.col("nik").str.to_integer(base=10, dtype=pl.UInt64, strict=False)
+    shared = frame.select(number.is_duplicated() & number.is_not_null()).to_series()
+    if not shared.any():
+        return frame
+    subset = frame.filter(shared).select("row", "nik", "_segmen", "npp")
+    repeats = subset.filter(~pl.struct("nik", "_segmen", "npp").is_first_distinct())["row"]
+    return frame.with_columns(_bad=pl.col("_bad") | pl.col("row").is_in(repeats.implode()))
 
 
 def _nik_error(prefixes: frozenset[str]) -> pl.Expr:
