@@ -91,7 +91,7 @@ ROOT_URLCONF = "monev.urls"
 WSGI_APPLICATION = "monev.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "regions:national"
+LOGIN_REDIRECT_URL = "indicators:national"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 TEMPLATES = [

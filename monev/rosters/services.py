@@ -390,7 +390,8 @@ def roster_validate_job(*, upload_id: int, job_id: int) -> None:
     try:
         roster_upload_validate(upload=upload, progress=job_progress(job))
     except Exception as exc:
-        log.exception("roster validation failed (upload %s)", upload_id)
+        # Only the exception's class: a message could quote a cell of the file (a NIK).
+        log.error("roster validation failed (upload %s): %s", upload_id, type(exc).__name__)
         RosterUpload.objects.filter(pk=upload_id).update(state=UploadState.FAILED)
         Job.objects.filter(pk=job.pk).update(
             state=JobState.FAILED, error=type(exc).__name__, finished_at=timezone.now()
