@@ -175,3 +175,16 @@ def test_open_data_is_public_aggregated_and_suppresses_small_cells(sample: Any) 
     kanwil = client.get("/data-terbuka/cakupan.csv?periode=2024-06&tingkat=kanwil").content.decode()
     assert "SUMBAGSEL" in kanwil
     assert client.get("/data-terbuka/cakupan.csv?tingkat=desa").status_code == 400
+
+
+def test_admin_edits_definitions(client: Client, django_user_model: Any) -> None:
+    admin = django_user_model.objects.create_superuser("admin-ind", "a@example.id", "x" * 12)
+    client.force_login(admin)
+    for url in (
+        "/admin/indicators/indicator/",
+        "/admin/indicators/target/",
+        "/admin/indicators/scorescheme/",
+        "/admin/indicators/findingrule/",
+        "/admin/indicators/boundaryset/",
+    ):
+        assert client.get(url).status_code == 200, url
