@@ -68,7 +68,7 @@ def nik_hash_series(niks: pl.Series) -> pl.Series:
 
 
 def nik_encrypt(nik: str) -> str:
-    """Base64 of key-id ‖ nonce ‖ AES-GCM(nik). The NIK hash is bound as associated data."""
+    """Base64 of key-id ‖ nonce ‖ AES-GCM(nik), with the key id bound as associated data."""
     aead = _aead(settings.MONEV_ENCRYPTION_KEY)
     nonce = os.urandom(NONCE_BYTES)
     sealed = aead.encrypt(nonce, nik.encode("ascii"), KEY_ID)
