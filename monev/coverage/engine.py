@@ -205,16 +205,16 @@ def run_match(
     """The whole job over files: match, write per-worker results atomically, aggregate."""
     registry = pl.scan_parquet(registry_path)
     previous = pl.scan_parquet(previous_path) if previous_path else None
-    people = registry_people(registry, roster, period)
-    roster = _with_key(roster).select("worker_id", "pemda_code", "category", "nik_key")
-    statuses = worker_statuses(roster, people, previous, period).collect()
-    if previous is not None and statuses.height != roster.select(pl.len()).collect().item():
+    listed = _with_key(roster).select("worker_id", "pemda_code", "category", "nik_key").collect()
+    people = registry_people(registry, listed.lazy(), period)
+    statuses = worker_statuses(listed.lazy(), people, previous, period).collect()
+    if previous is not None and statuses.height != listed.height:
         # someone was listed twice last period (two Pemda or categories): join exactly
-        statuses = worker_statuses(roster, people, previous, period, exact_previous=True).collect()
+        statuses = worker_statuses(
+            listed.lazy(), people, previous, period, exact_previous=True
+        ).collect()
     results_path.parent.mkdir(parents=True, exist_ok=True)
     partial = results_path.with_suffix(".parquet.partial")
-    statuses.select(RESULT_COLUMNS).write_parquet(
-        partial, compression="zstd", compression_level=1, statistics=True
-    )
+    statuses.select(RESULT_COLUMNS).write_parquet(partial, compression="lz4", statistics=True)
     partial.replace(results_path)
     return aggregates(statuses)
