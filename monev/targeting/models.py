@@ -135,6 +135,9 @@ class TargetStat(models.Model):
     run = models.ForeignKey(TargetRun, on_delete=models.CASCADE, related_name="stats")
     period = models.CharField(max_length=7, db_index=True)
     pemda_code = models.CharField(max_length=5, db_index=True)
+    # "regency": a kab/kota (people live there); "province": the Pemprov's roll-up of its
+    # kab/kota. Sums over the nation use the regency rows only.
+    level = models.CharField(max_length=10, default="regency", db_index=True)
     province_code = models.CharField(max_length=2, db_index=True)
     kanwil_code = models.CharField(max_length=16, blank=True, db_index=True)
     residents = models.PositiveIntegerField(default=0)  # everyone on the list in the Pemda

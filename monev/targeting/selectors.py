@@ -105,9 +105,13 @@ def target_people(
     run = stat.run
     if not run.results_path or not run.path.exists():
         return pl.DataFrame(schema={c: pl.String for c in engine.RESULT_COLUMNS}), 0
-    frame = engine.targets_only(
-        pl.scan_parquet(run.path).filter(pl.col("pemda_code") == stat.pemda_code)
+    code = pl.col("pemda_code")
+    mine = (
+        code.str.starts_with(stat.pemda_code + ".")
+        if stat.level == "province"
+        else (code == stat.pemda_code)
     )
+    frame = engine.targets_only(pl.scan_parquet(run.path).filter(mine))
     frame = _filtered(frame, filters or PeopleFilter())
     rows = frame.sort("desil", "kode_wilayah", "row").collect()
     page = rows.slice(offset, limit) if limit is not None else rows
@@ -160,6 +164,7 @@ def people_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
 def stat_dict(stat: TargetStat) -> dict[str, Any]:
     return {
         "pemda": stat.pemda_code,
+        "level": stat.level,
         "period": stat.period,
         "kanwil": stat.kanwil_code,
         "residents": stat.residents,
@@ -197,7 +202,7 @@ def _register_dict(register: SocialRegister | None) -> dict[str, Any] | None:
 def targeting_layer(*, user: Any, period: str, level: str = "pemda") -> list[dict[str, Any]]:
     """The dashboard layer "pekerja miskin ekstrem belum terlindungi": per Pemda (or summed
     per province / Kanwil) targets, eligible, protected and yearly cost, within scope."""
-    stats = TargetStat.objects.current().for_user(user).filter(period=period)
+    stats = TargetStat.objects.current().for_user(user).filter(period=period, level="regency")
     key = {"pemda": "pemda_code", "province": "province_code", "kanwil": "kanwil_code"}[level]
     rows = stats.values(key).annotate(
         targets=Sum("targets"),

@@ -318,7 +318,10 @@ def _store(run: TargetRun, register: SocialRegister, results: pl.DataFrame, by: 
     agg = {row["pemda_code"]: row for row in engine.aggregates(results).iter_rows(named=True)}
     parts = engine.breakdowns(engine.targets_only(results.lazy()).collect())
     codes = sorted(set(register.by_pemda) | set(agg))
-    kanwil = dict(Pemda.objects.filter(code__in=codes).values_list("code", "kanwil__code"))
+    provinces = sorted({code.split(".")[0] for code in codes})
+    kanwil = dict(
+        Pemda.objects.filter(code__in=codes + provinces).values_list("code", "kanwil__code")
+    )
     stats = [
         _stat(run, code, register.by_pemda.get(code, 0), agg.get(code), parts.get(code, {}), kanwil)
         for code in codes
@@ -328,6 +331,7 @@ def _store(run: TargetRun, register: SocialRegister, results: pl.DataFrame, by: 
         for key in ("residents", "eligible", "protected", "targets", "backlog", "no_roster")
     }
     totals["yearly_cost"] = sum(s.yearly_cost for s in stats)
+    stats += [_province_stat(run, code, stats, kanwil) for code in provinces if code in kanwil]
     with transaction.atomic():
         TargetStat.objects.bulk_create(stats, batch_size=1000)
         TargetRun.objects.filter(period=run.period, is_current=True).update(is_current=False)
@@ -365,6 +369,44 @@ def _stat(
         by_desa=parts.get("desa", {}),
         by_occupation=parts.get("job", {}),
         **counts,
+    )
+
+
+SUMMED = (
+    "residents",
+    "eligible",
+    "protected",
+    "targets",
+    "lapsed",
+    "partial",
+    "not_found",
+    "backlog",
+    "other_roster",
+    "no_roster",
+    "monthly_cost",
+    "yearly_cost",
+)
+
+
+def _province_stat(
+    run: TargetRun, code: str, stats: list[TargetStat], kanwil: Mapping[str, str | None]
+) -> TargetStat:
+    """The Pemprov's figures: the sum of its kab/kota (residents live in a kab/kota)."""
+    mine = [s for s in stats if s.province_code == code and s.level == "regency"]
+    merged: dict[str, dict[str, int]] = {"by_desil": {}, "by_desa": {}, "by_occupation": {}}
+    for stat in mine:
+        for field_name, counts in merged.items():
+            for key, n in getattr(stat, field_name).items():
+                counts[key] = counts.get(key, 0) + n
+    return TargetStat(
+        run=run,
+        period=run.period,
+        pemda_code=code,
+        level="province",
+        province_code=code,
+        kanwil_code=kanwil.get(code) or "",
+        **{name: sum(getattr(s, name) for s in mine) for name in SUMMED},
+        **merged,
     )
 
 

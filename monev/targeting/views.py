@@ -104,8 +104,10 @@ def run_start(request: HttpRequest) -> HttpResponse:
 
 
 def _totals(stats: list[TargetStat]) -> dict[str, int]:
+    """Sums over kab/kota rows only (a Pemprov row repeats its kab/kota)."""
     keys = ("eligible", "protected", "targets", "backlog", "no_roster", "yearly_cost")
-    return {k: sum(getattr(s, k) for s in stats) for k in keys}
+    regencies = [s for s in stats if s.level == "regency"]
+    return {k: sum(getattr(s, k) for s in regencies) for k in keys}
 
 
 def _stat(request: HttpRequest, code: str) -> tuple[TargetStat, str]:

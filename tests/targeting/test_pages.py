@@ -52,7 +52,22 @@ def test_pemda_sees_only_its_own_residents(run: Any, cast: dict[str, Any], clien
     national = [
         s.pemda_code for s in selectors.target_stat_list(user=cast["national"], period=PERIOD)
     ]
-    assert national == ["16.04", "16.71"]  # ordered by targets, then code
+    assert national == ["16", "16.04", "16.71"]  # ordered by targets, then code
+
+
+def test_pemprov_rolls_up_its_kab_kota(run: Any, cast: dict[str, Any], client_for: Any) -> None:
+    province = selectors.target_stat_get(user=cast["national"], pemda_code="16", period=PERIOD)
+    assert province.level == "province"
+    assert (province.eligible, province.protected, province.targets) == (4, 1, 3)
+    assert province.yearly_cost == 3 * 16_800 * 12
+    assert province.by_desil == {"2": 3}
+    people, total = selectors.target_people(stat=province)
+    assert total == 3 and set(people["pemda_code"]) == {"16.04", "16.71"}
+    layer = selectors.targeting_layer(user=cast["national"], period=PERIOD, level="province")
+    assert layer[0]["targets"] == 3  # the Pemprov row is not counted twice
+    page = client_for("national").get(f"/sasaran/?periode={PERIOD}").content.decode()
+    assert 'sasaran-16"' in page
+    assert client_for("lahat").get(f"/sasaran/16/?periode={PERIOD}").status_code == 404
 
 
 def test_filters_on_the_page(run: Any, client_for: Any) -> None:
