@@ -188,3 +188,28 @@ def test_admin_edits_definitions(client: Client, django_user_model: Any) -> None
         "/admin/indicators/boundaryset/",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_a_new_match_run_shows_on_the_next_request(client_for: Any) -> None:
+    """No rebuild: replacing the current run of a period changes the page at once."""
+    from monev.coverage.models import CoverageStat, MatchRun
+
+    stat("16.04", "2024-06", "NON_ASN", 200, 50)
+    client = client_for("lahat")
+    assert "25,0%" in client.get("/dasbor/pemda/16.04/").content.decode()
+    old = MatchRun.objects.get(period="2024-06", is_current=True)
+    MatchRun.objects.filter(pk=old.pk).update(is_current=False)
+    new = MatchRun.objects.create(period="2024-06", state="done", is_current=True)
+    CoverageStat.objects.create(
+        run=new,
+        period="2024-06",
+        pemda_code="16.04",
+        province_code="16",
+        kanwil_code="SUMBAGSEL",
+        category="NON_ASN",
+        headcount=200,
+        protected=150,
+        coverage=0.75,
+    )
+    page = client.get("/dasbor/pemda/16.04/").content.decode()
+    assert "75,0%" in page and "25,0%" not in page
