@@ -125,7 +125,7 @@ def register_import(
         return result
     work = register_dir(as_of) / f".intake-{timezone.now().strftime('%Y%m%dT%H%M%S%f')}"
     try:
-        checked = engine.intake(
+        checked = engine.intake_chunks(
             frame,
             as_of=_as_of_date(as_of),
             reference=reference(),

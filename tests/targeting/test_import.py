@@ -282,13 +282,13 @@ def test_chunked_intake_matches_one_pass(tmp_path: Path) -> None:
     frame = engine.read_list(dtsen_csv(tmp_path / "d.csv", rows))
     as_of = dt.date(2025, 3, 31)
     whole = engine.validate(frame, as_of=as_of, reference=_ref())
-    chunked = engine.intake(
+    chunked = engine.intake_chunks(
         frame, as_of=as_of, reference=_ref(), workdir=tmp_path / "w", chunk_rows=2
     )
     assert chunked.errors.to_dicts() == whole.errors.to_dicts()
     assert [(e["row"], e["code"]) for e in chunked.errors.to_dicts()] == [(5, "nik_duplicate")]
     assert chunked.parts == []  # strict: nothing written
-    relaxed = engine.intake(
+    relaxed = engine.intake_chunks(
         frame, as_of=as_of, reference=_ref(), workdir=tmp_path / "r", chunk_rows=2, strict=False
     )
     assert relaxed.accepted == 4 and len(relaxed.parts) == 3

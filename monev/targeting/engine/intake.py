@@ -493,7 +493,7 @@ class Intake:
 CHUNK_ROWS = 1_000_000
 
 
-def intake(
+def intake_chunks(
     frame: pl.DataFrame,
     *,
     as_of: dt.date,
