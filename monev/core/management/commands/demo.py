@@ -71,7 +71,8 @@ class Command(BaseCommand):
                 user_create(username=username, password=password, **spec)
 
     def _data(self, options: dict[str, Any]) -> None:
-        from monev.coverage.demo import demo_generate, demo_load
+        from monev.core.demo_facts import demo_facts_load
+        from monev.coverage.demo import demo_generate, demo_load, demo_pemda
         from monev.coverage.models import MatchRun
 
         periods = demo_periods(options["last_period"], options["periods"])
@@ -84,3 +85,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Berkas demo ditulis di {out} ({files.workers} pekerja)")
         demo_load(files, say=self.stdout.write)
+        facts = demo_facts_load(
+            pemdas=demo_pemda(all_pemda=options["all"]), fiscal_year=int(periods[-1][:4])
+        )
+        self.stdout.write(
+            f"anggaran: {facts['budget_lines']} baris; regulasi: {facts['regulations']}"
+        )
