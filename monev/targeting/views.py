@@ -79,6 +79,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         if period
         else [],
         "totals": _totals(stats),
+        "run": stats[0].run if stats else None,
         "stale": bool(stats) and selectors.run_is_stale(stats[0].run),
         "can_run": selectors.can_run(request.user),
     }
