@@ -293,7 +293,7 @@ def kanwil_pack_data(*, user: Any, kanwil: str, period: str) -> dict[str, Any]:
             }
         )
     previous = (
-        Meeting.objects.filter(kanwil=office, starts_on__lte=period_end(period))
+        Meeting.objects.filter(kanwil=office, period__lt=period)  # the one before this pack's
         .order_by("-starts_on", "-id")
         .first()
     )
