@@ -237,7 +237,10 @@ def _map(page: Dashboard, user: Any, wanted: str) -> None:
         name = t.rows[province].meta.name if province in t.rows else province
         href = selectors.dashboard_url("provinsi", province, t.period) if visible else ""
         values[province] = charts.MapValue(
-            None if cell is None else cell.value, name, href, province in page.place.province_codes
+            None if cell is None else cell.value,
+            name,
+            href,
+            page.place.level != "nasional" and province in page.place.province_codes,
         )
     boundary = selectors.boundary("province")
     if boundary is not None and boundary.paths:
