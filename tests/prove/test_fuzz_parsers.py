@@ -4,6 +4,7 @@ the user as a clear message), never in any other exception."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from pathlib import Path
@@ -52,35 +53,27 @@ def _roster(data: bytes, filename: str) -> None:
 
 
 def _table(data: bytes, filename: str) -> None:
-    try:
+    with contextlib.suppress(TableError):
         read_table(data, filename)
-    except TableError:
-        pass
 
 
 def _rates(data: bytes, _filename: str) -> None:
-    try:
+    with contextlib.suppress(InputRejected):
         parse_rate_file(data)
-    except InputRejected:
-        pass
 
 
 def _registry(data: bytes, filename: str, tmp: Path) -> None:
     path = tmp / filename
     path.write_bytes(data)
-    try:
+    with contextlib.suppress(registry_engine.RegistryFileError):
         registry_engine.read_extract(path)
-    except registry_engine.RegistryFileError:
-        pass
 
 
 def _targeting(data: bytes, filename: str, tmp: Path) -> None:
     path = tmp / filename
     path.write_bytes(data)
-    try:
+    with contextlib.suppress(targeting_intake.RegisterFileError):
         targeting_intake.read_list(path)
-    except targeting_intake.RegisterFileError:
-        pass
 
 
 # --------------------------------------------------------------------- random bytes, any name
