@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from monev.core.scope import scope_for
 from monev.indicators import charts, engine, selectors
@@ -77,12 +78,12 @@ class Dashboard:
 
 
 RULE_LABELS = {
-    "belum-menganggarkan": "Belum menganggarkan",
-    "belum-regulasi": "Belum ada regulasi",
-    "cakupan-turun": "Cakupan turun",
-    "biaya-menutup": "Anggaran kurang",
-    "belum-lapor": "Belum/terlambat lapor",
-    "di-bawah-target": "Di bawah target",
+    "belum-menganggarkan": _("Belum menganggarkan"),
+    "belum-regulasi": _("Belum ada regulasi"),
+    "cakupan-turun": _("Cakupan turun"),
+    "biaya-menutup": _("Anggaran kurang"),
+    "belum-lapor": _("Belum/terlambat lapor"),
+    "di-bawah-target": _("Di bawah target"),
 }
 
 
@@ -107,7 +108,7 @@ def dashboard(*, user: Any, place: Place, params: Params) -> Dashboard:
     counts: dict[str, int] = {}
     for finding in page.findings:
         counts[finding.rule] = counts.get(finding.rule, 0) + 1
-    page.finding_counts = [(RULE_LABELS.get(r, r), n) for r, n in counts.items()]
+    page.finding_counts = [(str(RULE_LABELS.get(r, r)), n) for r, n in counts.items()]
     _score(page, user)
     page.children = _children(page, user)
     return page
