@@ -64,9 +64,9 @@ INSTALLED_APPS = [
     "monev.budgets",
     "monev.workforce",
     "monev.indicators",
-    "monev.targeting",
     "monev.meetings",
     "monev.reports",
+    "monev.targeting",
     "monev.api",
 ]
 
@@ -183,6 +183,11 @@ MONEV_MAX_UPLOAD_MB = env_int("MONEV_MAX_UPLOAD_MB", 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+# Indicators: how long (seconds) a process trusts its cached facts version before
+# re-reading it (0 = every request); open data leaves cells under this many workers empty.
+MONEV_INDICATORS_VERSION_TTL = float(env_int("MONEV_INDICATORS_VERSION_TTL", 1))
+MONEV_OPEN_DATA_MIN_CELL = env_int("MONEV_OPEN_DATA_MIN_CELL", 10)
 
 # API rate limits per token/user and per anonymous address (django-ninja throttling).
 NINJA_DEFAULT_THROTTLE_RATES = {
