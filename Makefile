@@ -44,3 +44,16 @@ test: install-dev lint typecheck test-sqlite test-postgres
 messages:
 	cd monev && PYTHONPATH=.. ../$(BIN)/python -m django makemessages -l en -i "migrations/*" --settings=monev.settings
 	cd monev && PYTHONPATH=.. ../$(BIN)/python -m django compilemessages --settings=monev.settings
+
+# Security proof (docs/security.md): scope matrix, fuzzing, API schema fuzzing, faults,
+# privacy scan after the demo on both engines, 10-minute load. About 25 minutes; every step
+# runs, and the target fails if any step failed.
+check-security:
+	@status=0; \
+	MONEV_HOME=$(CURDIR)/var/check-security MONEV_API_FUZZ_EXAMPLES=50 $(BIN)/pytest -q -p no:cacheprovider tests/scope tests/prove tests/core/test_security.py || status=1; \
+	scripts/privacy-after-demo || status=1; \
+	scripts/ensure-postgres && DATABASE_URL=$(dir $(PG_URL))postgres scripts/privacy-after-demo || status=1; \
+	$(BIN)/python bench/faults.py || status=1; \
+	$(BIN)/python bench/faults.py --postgres $(dir $(PG_URL))postgres || status=1; \
+	$(BIN)/python bench/load.py || status=1; \
+	exit $$status
