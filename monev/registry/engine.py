@@ -4,8 +4,9 @@ pass, hash the NIK and write the pseudonymised Parquet file the match reads.
 Nothing here touches the database; `services.py` feeds it the kecamatan prefixes and stores
 the result. The clear NIK exists only in memory here and is dropped before anything is written.
 
-Stored columns (docs/formats/registry.md): `nik_hash` (hex HMAC), `nik_key` (the first 124
-bits of that HMAC as an Int128: the join key, ~10× cheaper to hash than the hex), `segmen` (enum),
+Stored columns (docs/formats/registry.md): `nik_key` (the first 124 bits of the NIK's HMAC
+as an Int128: the join key, ~10× cheaper to hash than the hex, and the hex column would
+quadruple the file and its write time), `segmen` (enum),
 `programs` (bit mask, see PROGRAM_BITS), `npp`, `upah`, `active` (status AKTIF),
 `paid_until` (month index year*12+month-1, or null), `kode_wilayah`.
 """
@@ -173,7 +174,6 @@ def validate(
         progress=(lambda done, total: progress(done, total, "hash")) if progress else None,
     )
     rows = valid.select(
-        hashes.alias("nik_hash"),
         hashes.to_frame("nik_hash").select(nik_key_expr()).to_series(),
         pl.col("_segmen").cast(SEGMENT_ENUM).alias("segmen"),
         pl.col("_programs").alias("programs"),

@@ -45,7 +45,6 @@ def test_valid_file_becomes_a_pseudonymised_snapshot(tmp_path: Path) -> None:
     assert snap.by_segment == {"BPU": 1, "JAKON": 1, "PMI": 1, "PU": 1}
     frame = pl.read_parquet(snap.path)
     assert frame.columns == [
-        "nik_hash",
         "nik_key",
         "segmen",
         "programs",
@@ -55,7 +54,7 @@ def test_valid_file_becomes_a_pseudonymised_snapshot(tmp_path: Path) -> None:
         "paid_until",
         "kode_wilayah",
     ]
-    assert frame["nik_hash"].to_list() == [pii.nik_hash(r["nik"]) for r in GOOD]
+    assert frame["nik_key"].to_list() == [int(pii.nik_hash(r["nik"])[:31], 16) for r in GOOD]
     assert frame["programs"].to_list() == [15, 3, 3, 3]
     assert frame["nik_key"][0] == int(pii.nik_hash(GOOD[0]["nik"])[:31], 16)
     assert frame["paid_until"][0] == 2024 * 12 + 5
