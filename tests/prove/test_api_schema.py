@@ -6,11 +6,14 @@ matches the documented schema. Examples per operation are bounded to fit CI
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -25,7 +28,20 @@ schema.app = WSGIHandler()
 
 
 @pytest.fixture
-def national_headers(db: Any, token_for: Any, settings: Any) -> dict[str, str]:
+def keep_connection() -> Iterator[None]:
+    """The raw WSGI handler closes the database connection after each request (the test
+    client does not); on PostgreSQL that would end the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def national_headers(
+    db: Any, token_for: Any, settings: Any, keep_connection: None
+) -> dict[str, str]:
     settings.ALLOWED_HOSTS = ["*"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.NINJA_DEFAULT_THROTTLE_RATES = {

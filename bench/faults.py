@@ -1,0 +1,282 @@
+"""Faults: SIGKILL in the middle of a roster validation job, a registry import and a match;
+check the previous state is intact, what became of the job, and that a re-run gives the
+same result as an uninterrupted run.
+
+    .venv/bin/python bench/faults.py                       # SQLite in a temp MONEV_HOME
+    .venv/bin/python bench/faults.py --postgres postgres://postgres@127.0.0.1:5432/postgres
+
+Each scenario: (1) control run to completion, record the result and the state; (2) start
+the same work again, SIGKILL the process (the `monev worker`, or the `monev import registry`
+command) mid-way; (3) the state (current roster versions, registry snapshots, match runs)
+must equal the state after the control run; (4) restart a worker (`--batch`) and read the
+job's state: failed or done is fine, `running` forever is reported as STUCK; (5) re-run and
+compare the result with the control run. Prints one line per scenario; exit 1 on a failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+
+STATE = """
+import json
+from monev.rosters.models import RosterVersion
+from monev.registry.models import RegistrySnapshot
+from monev.coverage.models import MatchRun
+from monev.core.models import Job
+def ids(qs): return sorted(qs.values_list("pk", flat=True))
+print(json.dumps({
+  "roster_versions": ids(RosterVersion.objects.all()),
+  "registry_current": ids(RegistrySnapshot.objects.filter(is_current=True)),
+  "match_current": ids(MatchRun.objects.filter(is_current=True)),
+  "jobs": {str(j.pk): [j.kind, j.state] for j in Job.objects.all()},
+}))
+"""
+
+ENQUEUE_ROSTER = """
+import json
+from pathlib import Path
+from monev.core.scope import SYSTEM
+from monev.regions.models import Pemda
+from monev.rosters import services
+data = Path(%(path)r).read_bytes()
+upload = services.roster_upload_create(pemda=Pemda.objects.get(code="16.71"), period="2024-06",
+    data=data, filename="daftar.csv", mode="accept_valid", by=SYSTEM)
+upload = services.roster_upload_start(upload=upload, by=SYSTEM)
+from monev.core.models import Job
+job = Job.objects.filter(kind__icontains="roster").order_by("-pk").first()
+print(json.dumps({"job": job.pk}))
+"""
+
+ENQUEUE_MATCH = """
+import json
+from monev.core.scope import SYSTEM
+from monev.coverage.services import match_enqueue
+print(json.dumps({"job": match_enqueue(period="2024-06", by=SYSTEM).pk}))
+"""
+
+JOB = """
+import json
+from monev.core.models import Job
+j = Job.objects.get(pk=%(pk)d)
+d = (j.finished_at - j.started_at).total_seconds() if j.finished_at and j.started_at else None
+print(json.dumps({"state": j.state, "result": j.result, "seconds": d, "progress": j.progress}))
+"""
+
+
+class Env:
+    def __init__(self, home: Path, database_url: str | None) -> None:
+        self.env = {**os.environ, "MONEV_HOME": str(home), "MONEV_DEBUG": "true"}
+        if database_url:
+            self.env["DATABASE_URL"] = database_url
+        self.home = home
+
+    def monev(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(BIN / "monev"), *args], env=self.env, capture_output=True, text=True, check=check
+        )
+
+    def shell(self, code: str) -> Any:
+        out = self.monev("shell", "-c", code).stdout.strip().splitlines()
+        return json.loads(out[-1])
+
+    def start(self, *args: str) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [str(BIN / "monev"), *args],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    os.killpg(process.pid, signal.SIGKILL)  # the worker and anything it started
+    process.wait()
+
+
+def _state(env: Env) -> dict[str, Any]:
+    state = env.shell(STATE)
+    state.pop("jobs")
+    return state
+
+
+def _job(env: Env, pk: int) -> dict[str, Any]:
+    return env.shell(JOB % {"pk": pk})
+
+
+def _job_state(env: Env, pk: int) -> str:
+    """Read the job's state straight from the database (a `monev shell` takes a second)."""
+    url = env.env.get("DATABASE_URL")
+    if url:
+        import psycopg
+
+        with psycopg.connect(url) as c:
+            row = c.execute("SELECT state FROM core_job WHERE id = %s", (pk,)).fetchone()
+    else:
+        import sqlite3
+
+        with sqlite3.connect(env.home / "monev.sqlite3", timeout=30) as c:
+            row = c.execute("SELECT state FROM core_job WHERE id = ?", (pk,)).fetchone()
+    return str(row[0]) if row else "missing"
+
+
+def _wait_running(env: Env, pk: int, timeout: float = 120) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if _job_state(env, pk) != "queued":
+            return
+        time.sleep(0.02)
+    raise RuntimeError(f"job {pk} never started")
+
+
+def _run_job(env: Env, enqueue: str) -> dict[str, Any]:
+    pk = env.shell(enqueue)["job"]
+    env.monev("worker", "--batch")
+    return {"pk": pk, **_job(env, pk)}
+
+
+def _stable(result: dict[str, Any]) -> dict[str, Any]:
+    """The result without run ids and timings."""
+    return {
+        k: v
+        for k, v in (result or {}).items()
+        if not any(t in k for t in ("id", "second", "time", "started", "finished", "run"))
+    }
+
+
+def worker_scenario(env: Env, name: str, enqueue: str, kill_fraction: float) -> list[str]:
+    problems: list[str] = []
+    control = _run_job(env, enqueue)
+    if control["state"] != "done":
+        return [f"{name}: control run ended {control['state']}"]
+    before = _state(env)
+    pk = env.shell(enqueue)["job"]
+    worker = env.start("worker")
+    _wait_running(env, pk)
+    time.sleep(max(0.05, (control["seconds"] or 1.0) * kill_fraction))
+    _kill(worker)
+    killed = _job(env, pk)
+    after = _state(env)
+    if after != before:
+        problems.append(f"{name}: state changed by the killed run: {before} -> {after}")
+    env.monev("worker", "--batch")
+    restarted = _job(env, pk)
+    verdict = {"done": "resumed", "failed": "marked failed"}.get(restarted["state"], "STUCK")
+    if verdict == "STUCK":
+        problems.append(f"{name}: job {pk} is '{restarted['state']}' after the worker restart")
+    rerun = _run_job(env, enqueue)
+    same = rerun["state"] == "done" and _stable(rerun["result"]) == _stable(control["result"])
+    if not same:
+        problems.append(
+            f"{name}: re-run {rerun['state']} {_stable(rerun['result'])} "
+            f"!= control {_stable(control['result'])}"
+        )
+    print(
+        f"  {name}: killed at state '{killed['state']}' (progress {killed['progress']}); "
+        f"previous state {'intact' if after == before else 'CHANGED'}; after restart: {verdict}; "
+        f"re-run {'same result' if same else 'DIFFERENT'}",
+        flush=True,
+    )
+    return problems
+
+
+def registry_scenario(env: Env, path: Path, kill_fraction: float) -> list[str]:
+    problems: list[str] = []
+    args = ("import", "registry", str(path), "--period", "2024-06", "--format", "json")
+    started = time.perf_counter()
+    control = env.monev(*args)
+    seconds = time.perf_counter() - started
+    before = _state(env)
+    process = env.start(*args)
+    time.sleep(seconds * kill_fraction)
+    _kill(process)
+    after = _state(env)
+    # Intact: the previous state, or (the kill came after the commit) exactly one new
+    # current snapshot replacing the previous one, nothing else touched.
+    committed = {**before, "registry_current": after["registry_current"]} == after and len(
+        after["registry_current"]
+    ) == len(before["registry_current"])
+    if after != before and not committed:
+        problems.append(f"registry: state changed by the killed import: {before} -> {after}")
+    rerun = env.monev(*args)
+    keys = ("committed", "rows", "accepted", "rejected", "active", "by_segment", "error_counts")
+    control_result, rerun_result = json.loads(control.stdout), json.loads(rerun.stdout)
+    same = all(control_result[k] == rerun_result[k] for k in keys)
+    if not same:
+        problems.append("registry: re-run result differs from the control run")
+    print(
+        f"  registry import: killed after {seconds * kill_fraction:.1f} s of {seconds:.1f} s; "
+        f"state {'intact' if after == before else 'committed whole' if committed else 'CHANGED'}; "
+        f"re-run {'same result' if same else 'DIFFERENT'}",
+        flush=True,
+    )
+    return problems
+
+
+def _roster_file(home: Path, rows: int) -> Path:
+    lines = ["nik,nama,kategori,jabatan,upah,sumber_dana,kode_desa"]
+    for i in range(rows):
+        nik = f"167101{(i % 28) + 1:02d}{(i % 12) + 1:02d}{80 + i % 19:02d}{(i % 9999) + 1:04d}"
+        lines.append(f"{nik},Pekerja {i},PPU,Staf,3000000,APBD,")
+    path = home / "faults-roster.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--postgres", help="server URL; a temp database is created on it")
+    parser.add_argument("--roster-rows", type=int, default=200_000)
+    parser.add_argument("--kill-at", type=float, default=0.5, help="fraction of the control run")
+    args = parser.parse_args()
+
+    tmp = tempfile.TemporaryDirectory(prefix="monev-faults-")
+    home = Path(tmp.name)
+    database_url = None
+    dbname = f"monev_faults_{uuid.uuid4().hex[:8]}"
+    if args.postgres:
+        import psycopg
+
+        with psycopg.connect(args.postgres, autocommit=True) as c:
+            c.execute(f'CREATE DATABASE "{dbname}"')
+        database_url = args.postgres.rsplit("/", 1)[0] + "/" + dbname
+    env = Env(home, database_url)
+    problems: list[str] = []
+    try:
+        print(f"faults: {database_url or 'sqlite'} in {home}; preparing the demo …", flush=True)
+        env.monev("demo", "--no-serve", "--scale", "0.2", "--periods", "2")
+        roster = _roster_file(home, args.roster_rows)
+        problems += worker_scenario(
+            env, "roster validation job", ENQUEUE_ROSTER % {"path": str(roster)}, args.kill_at
+        )
+        problems += worker_scenario(env, "match job", ENQUEUE_MATCH, args.kill_at)
+        registry = sorted((home / "demo" / "registry").glob("*2024-06*"))[0]
+        problems += registry_scenario(env, registry, args.kill_at)
+    finally:
+        if args.postgres:
+            import psycopg
+
+            with psycopg.connect(args.postgres, autocommit=True) as c:
+                c.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        tmp.cleanup()
+    for line in problems:
+        print(f"  PROBLEM {line}")
+    print(f"faults: {3 - len({p.split(':')[0] for p in problems})}/3 scenarios survived")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
