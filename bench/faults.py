@@ -193,36 +193,39 @@ def worker_scenario(env: Env, name: str, enqueue: str, kill_fraction: float) -> 
     return problems
 
 
-def registry_scenario(env: Env, path: Path, kill_fraction: float) -> list[str]:
+def registry_scenario(env: Env, path: Path, fractions: list[float]) -> list[str]:
+    """Kill `monev import registry` at several points of its run (startup, reading,
+    hashing, writing, committing); each time the state must be the previous one or the
+    whole new snapshot, and a re-run must give the control run's result."""
     problems: list[str] = []
     args = ("import", "registry", str(path), "--period", "2024-06", "--format", "json")
-    started = time.perf_counter()
-    control = env.monev(*args)
-    seconds = time.perf_counter() - started
-    before = _state(env)
-    process = env.start(*args)
-    time.sleep(seconds * kill_fraction)
-    _kill(process)
-    after = _state(env)
-    # Intact: the previous state, or (the kill came after the commit) exactly one new
-    # current snapshot replacing the previous one, nothing else touched.
-    committed = {**before, "registry_current": after["registry_current"]} == after and len(
-        after["registry_current"]
-    ) == len(before["registry_current"])
-    if after != before and not committed:
-        problems.append(f"registry: state changed by the killed import: {before} -> {after}")
-    rerun = env.monev(*args)
     keys = ("committed", "rows", "accepted", "rejected", "active", "by_segment", "error_counts")
-    control_result, rerun_result = json.loads(control.stdout), json.loads(rerun.stdout)
-    same = all(control_result[k] == rerun_result[k] for k in keys)
-    if not same:
-        problems.append("registry: re-run result differs from the control run")
-    print(
-        f"  registry import: killed after {seconds * kill_fraction:.1f} s of {seconds:.1f} s; "
-        f"state {'intact' if after == before else 'committed whole' if committed else 'CHANGED'}; "
-        f"re-run {'same result' if same else 'DIFFERENT'}",
-        flush=True,
-    )
+    started = time.perf_counter()
+    control = json.loads(env.monev(*args).stdout)
+    seconds = time.perf_counter() - started
+    for fraction in fractions:
+        before = _state(env)
+        process = env.start(*args)
+        time.sleep(seconds * fraction)
+        _kill(process)
+        after = _state(env)
+        # Intact: the previous state, or (the kill came after the commit) exactly one new
+        # current snapshot replacing the previous one, nothing else touched.
+        committed = {**before, "registry_current": after["registry_current"]} == after and len(
+            after["registry_current"]
+        ) == len(before["registry_current"])
+        if after != before and not committed:
+            problems.append(f"registry: state changed by the import killed at {fraction:.0%}")
+        rerun = json.loads(env.monev(*args).stdout)
+        same = all(control[k] == rerun[k] for k in keys)
+        if not same:
+            problems.append(f"registry: re-run after the kill at {fraction:.0%} differs")
+        state = "intact" if after == before else "committed whole" if committed else "CHANGED"
+        print(
+            f"  registry import: killed at {fraction:.0%} of {seconds:.1f} s; state {state}; "
+            f"re-run {'same result' if same else 'DIFFERENT'}",
+            flush=True,
+        )
     return problems
 
 
@@ -264,7 +267,7 @@ def main() -> int:
         )
         problems += worker_scenario(env, "match job", ENQUEUE_MATCH, args.kill_at)
         registry = sorted((home / "demo" / "registry").glob("*2024-06*"))[0]
-        problems += registry_scenario(env, registry, args.kill_at)
+        problems += registry_scenario(env, registry, [0.3, 0.5, 0.7, 0.9, args.kill_at])
     finally:
         if args.postgres:
             import psycopg
