@@ -179,7 +179,12 @@ def worker_scenario(env: Env, name: str, enqueue: str, kill_fraction: float) -> 
         problems.append(f"{name}: job {pk} is '{restarted['state']}' after the worker restart")
     rerun = _run_job(env, enqueue)
     same = rerun["state"] == "done" and _stable(rerun["result"]) == _stable(control["result"])
-    if not same:
+    if not same and rerun["pk"] == pk:
+        problems.append(
+            f"{name}: the re-run was given the stuck job {pk} again (an enqueue that reuses a "
+            "queued/running job), so the work cannot run again until that row is fixed by hand"
+        )
+    elif not same:
         problems.append(
             f"{name}: re-run {rerun['state']} {_stable(rerun['result'])} "
             f"!= control {_stable(control['result'])}"
