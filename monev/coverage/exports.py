@@ -9,10 +9,12 @@ from typing import Any
 
 import xlsxwriter
 
+from monev.core.spreadsheet import safe_writer
+
 
 def to_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = safe_writer(csv.writer(out, lineterminator="\n"))
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue().encode("utf-8-sig")

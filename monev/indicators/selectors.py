@@ -20,6 +20,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from monev.core.scope import scope_for
+from monev.core.spreadsheet import safe_writer
 from monev.indicators import engine, facts, formatting
 from monev.indicators.engine import Cell, PeriodTable, Spec, TargetSpec
 from monev.indicators.findings import Finding, findings_for
@@ -395,7 +396,7 @@ STATUS_WORDS = {"green": "Hijau", "amber": "Kuning", "red": "Merah", "none": "Ta
 def table_csv(data: TableData) -> str:
     header, rows = table_cells(data)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = safe_writer(csv.writer(buffer, lineterminator="\n"))
     writer.writerow(header)
     for row in rows:
         writer.writerow(
@@ -565,7 +566,7 @@ OPEN_COLUMNS = [
 
 def open_csv(rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=OPEN_COLUMNS, lineterminator="\n")
+    writer = safe_writer(csv.DictWriter(buffer, fieldnames=OPEN_COLUMNS, lineterminator="\n"))
     writer.writeheader()
     for row in rows:
         writer.writerow({k: ("" if row[k] is None else row[k]) for k in OPEN_COLUMNS})

@@ -103,10 +103,10 @@ def _write_sheet(book: Any, sheet: Sheet, formats: dict[str, Any]) -> None:
     ws = book.add_worksheet(sheet.name[:31])
     row = 0
     if sheet.heading:
-        ws.write(row, 0, sheet.heading, formats["heading"])
+        ws.write_string(row, 0, sheet.heading, formats["heading"])
         row += 1
     for line in sheet.lines:
-        ws.write(row, 0, line)
+        ws.write_string(row, 0, line)
         row += 1
     row += 1 if sheet.heading or sheet.lines else 0
     placed: list[tuple[int, int]] = []
@@ -124,10 +124,10 @@ def _write_sheet(book: Any, sheet: Sheet, formats: dict[str, Any]) -> None:
 
 
 def _write_table(ws: Any, table: Table, row: int, formats: dict[str, Any]) -> int:
-    ws.write(row, 0, table.title, formats["title"])
+    ws.write_string(row, 0, table.title, formats["title"])
     row += 1
     for i, column in enumerate(table.columns):
-        ws.write(row, i, column.title, formats["head"])
+        ws.write_string(row, i, column.title, formats["head"])
     row += 1
     for record in table.rows:
         for i, column in enumerate(table.columns):
@@ -140,7 +140,7 @@ def _write_table(ws: Any, table: Table, row: int, formats: dict[str, Any]) -> in
                 ws.write_string(row, i, str(value), formats["text"])
         row += 1
     if table.note:
-        ws.write(row, 0, table.note, formats["note"])
+        ws.write_string(row, 0, table.note, formats["note"])
         row += 1
     return row
 

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from monev.core.spreadsheet import safe_writer
 from monev.regions.codes import parse_period
 from monev.regions.models import Pemda
 from monev.targeting import selectors, services
@@ -181,7 +182,7 @@ def export_list(request: HttpRequest, code: str) -> HttpResponse:
     rows = selectors.people_rows(people)
     out = io.StringIO()
     columns = [c for c in selectors.engine.RESULT_COLUMNS if c != "nik_hash"]
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer = safe_writer(csv.DictWriter(out, fieldnames=columns, lineterminator="\n"))
     writer.writeheader()
     writer.writerows(rows)
     return _csv_response(out.getvalue(), f"sasaran-{code}-{period}.csv")

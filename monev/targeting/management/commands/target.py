@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 
 from monev.core.scope import SYSTEM
+from monev.core.spreadsheet import safe_writer
 from monev.regions.codes import parse_period, parse_region_code
 from monev.regions.models import Pemda
 from monev.targeting import engine, selectors
@@ -67,7 +68,9 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(data, ensure_ascii=False, default=str))
 
     def _csv(self, stat: Any, rows: list[dict[str, Any]]) -> None:
-        writer = csv.DictWriter(self.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        writer = safe_writer(
+            csv.DictWriter(self.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        )
         writer.writeheader()
         writer.writerows(rows)
 
