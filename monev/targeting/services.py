@@ -23,6 +23,7 @@ from django.utils import timezone
 from monev.core import pii
 from monev.core.audit import audit_record
 from monev.core.nik import district_prefixes
+from monev.core.spreadsheet import safe_writer
 from monev.regions.models import Pemda, Region
 from monev.targeting import engine
 from monev.targeting.messages import message_for
@@ -464,7 +465,7 @@ def target_roster_export(*, run: TargetRun, pemda_code: str, targets: pl.DataFra
     assert run.register is not None
     niks = _clear_niks(run.register, targets)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = safe_writer(csv.writer(out, lineterminator="\n"))
     writer.writerow(ROSTER_HEADER)
     for row in targets.iter_rows(named=True):
         writer.writerow(
@@ -491,7 +492,7 @@ def target_registration_export(
     assert run.register is not None
     niks = _clear_niks(run.register, targets)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = safe_writer(csv.writer(out, lineterminator="\n"))
     writer.writerow(REGISTRATION_HEADER)
     for row in targets.iter_rows(named=True):
         writer.writerow(
