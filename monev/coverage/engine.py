@@ -19,6 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
+from monev.core.files import atomic_path
 from monev.registry.engine import PROGRAM_BITS, nik_key_expr, period_index
 
 JKK_JKM = PROGRAM_BITS["JKK"] | PROGRAM_BITS["JKM"]
@@ -213,8 +214,6 @@ def run_match(
         statuses = worker_statuses(
             listed.lazy(), people, previous, period, exact_previous=True
         ).collect()
-    results_path.parent.mkdir(parents=True, exist_ok=True)
-    partial = results_path.with_suffix(".parquet.partial")
-    statuses.select(RESULT_COLUMNS).write_parquet(partial, compression="lz4", statistics=True)
-    partial.replace(results_path)
+    with atomic_path(results_path) as partial:
+        statuses.select(RESULT_COLUMNS).write_parquet(partial, compression="lz4", statistics=True)
     return aggregates(statuses)

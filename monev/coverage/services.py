@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from monev.core.audit import audit_record
+from monev.core.files import atomic_path
 from monev.core.models import Job, JobState
 from monev.coverage import engine
 from monev.coverage.models import CoverageStat, MatchRun, RunState
@@ -73,10 +74,8 @@ def _version_file(version_id: int) -> Path:
         schema={"worker_id": pl.Int64, "category": pl.String, "nik_hash": pl.String},
         orient="row",
     ).with_columns(nik_key_expr())
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".partial")
-    frame.write_parquet(partial)
-    partial.replace(target)
+    with atomic_path(target) as partial:
+        frame.write_parquet(partial)
     return target
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import polars as pl
 
+from monev.core.files import atomic_path
 from monev.registry.hashing import nik_hash_fixed
 
 COLUMNS = (
@@ -421,10 +422,8 @@ def nik_key_expr(column: str = "nik_hash") -> pl.Expr:
 
 def write_parquet(rows: pl.DataFrame, target: Path) -> None:
     """Write atomically: a crash leaves either no file or the whole file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".parquet.partial")
-    rows.write_parquet(partial, compression="zstd", compression_level=1, statistics=True)
-    partial.replace(target)
+    with atomic_path(target) as partial:
+        rows.write_parquet(partial, compression="zstd", compression_level=1, statistics=True)
 
 
 def period_index(period: str) -> int:

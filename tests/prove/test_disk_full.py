@@ -70,14 +70,6 @@ def test_match_disk_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert all(p.endswith(".partial") for p in leftovers), leftovers  # never a final name
 
 
-LEFTOVER = (
-    "monev/registry/engine.py write_parquet and monev/coverage/services.py/engine.py leave the "
-    "`.parquet.partial` file behind when the write fails (it is never registered, but it keeps "
-    "the space on a full disk); remove this xfail when the writers unlink it on error"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=LEFTOVER)
 def test_no_partial_file_left_after_disk_full(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
