@@ -1,4 +1,9 @@
-"""`monev worker`: run background jobs from the database queue."""
+"""`monev worker`: run background jobs from the database queue.
+
+On start it marks jobs a previous, killed worker left running as failed (they can be
+re-run; their data was never half-committed). Run one worker per database, or pass
+`--no-recover` to every worker after the first.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,25 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from monev.core.scope import SYSTEM
+from monev.core.services import jobs_recover_interrupted
+
 
 class Command(BaseCommand):
     help = "Jalankan pekerja latar belakang (impor besar, pencocokan, laporan)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--batch", action="store_true", help="berhenti ketika antrean kosong")
+        parser.add_argument(
+            "--no-recover",
+            action="store_true",
+            help="jangan tandai tugas yang tertinggal 'berjalan' sebagai gagal (pekerja kedua)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not options["no_recover"]:
+            recovered = jobs_recover_interrupted(by=SYSTEM)
+            if recovered:
+                self.stdout.write(f"{recovered} tugas terputus ditandai gagal; jalankan ulang.")
         extra = ["--batch"] if options["batch"] else []
         call_command("db_worker", *extra)
