@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
 from pathlib import PurePath
 
 import polars as pl
@@ -42,7 +43,7 @@ def read_table(data: bytes, filename: str) -> pl.DataFrame:
     except Exception as exc:  # polars/fastexcel raise many kinds for broken files
         raise TableError(_("File tidak dapat dibaca: %(e)s") % {"e": str(exc)[:200]}) from None
     headers = [_header(c) for c in frame.columns]
-    duplicated = sorted({h for h in headers if headers.count(h) > 1})
+    duplicated = sorted(h for h, n in Counter(headers).items() if n > 1)
     if duplicated or "row" in headers:
         raise TableError(
             _("Kolom ganda atau terlarang: %(c)s") % {"c": ", ".join(duplicated or ["row"])}

@@ -22,6 +22,7 @@ from pathlib import Path
 import polars as pl
 
 from monev.core import pii
+from monev.core.files import atomic_path
 from monev.core.nik import nik_validate
 from monev.registry.hashing import nik_hash_fixed
 
@@ -189,7 +190,10 @@ def _read_csv(path: Path) -> pl.DataFrame:
             head = handle.read(4096)
     if not head.strip():
         raise RegisterFileError("file_empty")
-    first = head.decode("utf-8", errors="ignore").lstrip("\ufeff").splitlines()[0]
+    lines = head.decode("utf-8", errors="ignore").lstrip("\ufeff").splitlines()
+    if not lines:  # bytes that decode to nothing (e.g. a lone 0x80)
+        raise RegisterFileError("file_unreadable", "no text line")
+    first = lines[0]
     counts = {sep: first.count(sep) for sep in (",", ";", "\t", "|")}
     separator = max(counts, key=lambda sep: counts[sep])
     return pl.read_csv(
@@ -532,17 +536,15 @@ def intake_chunks(
 
 def merge_parts(parts: list[Path], target: Path) -> None:
     """The part files, in order, as one Parquet file, streamed (atomic like write_parquet)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".parquet.partial")
-    pl.scan_parquet(parts).sink_parquet(
-        partial,
-        compression="zstd",
-        compression_level=1,
-        statistics=True,
-        row_group_size=ROW_GROUP,
-        maintain_order=True,
-    )
-    partial.replace(target)
+    with atomic_path(target) as partial:
+        pl.scan_parquet(parts).sink_parquet(
+            partial,
+            compression="zstd",
+            compression_level=1,
+            statistics=True,
+            row_group_size=ROW_GROUP,
+            maintain_order=True,
+        )
 
 
 def summary_of(path: Path) -> tuple[dict[str, int], dict[str, int]]:
@@ -559,16 +561,14 @@ def nik_key_expr(column: str = "nik_hash") -> pl.Expr:
 
 def write_parquet(rows: pl.DataFrame, target: Path) -> None:
     """Write atomically (a crash leaves no file or the whole file), Pemda-sorted row groups."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".parquet.partial")
-    rows.write_parquet(
-        partial,
-        compression="zstd",
-        compression_level=1,
-        statistics=True,
-        row_group_size=ROW_GROUP,
-    )
-    partial.replace(target)
+    with atomic_path(target) as partial:
+        rows.write_parquet(
+            partial,
+            compression="zstd",
+            compression_level=1,
+            statistics=True,
+            row_group_size=ROW_GROUP,
+        )
 
 
 def summary(rows: pl.DataFrame) -> tuple[dict[str, int], dict[str, int]]:
