@@ -18,5 +18,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("token/", views.tokens, name="tokens"),
+    path("otp/", views.otp_setup, name="otp_setup"),
     path("token/<int:pk>/cabut/", views.token_revoke, name="token_revoke"),
 ]

@@ -19,3 +19,12 @@ register(
         setup=with_results,
     ),
 )
+
+register(
+    RouteCase(
+        "accounts:otp_setup",
+        "/akun/otp/",
+        level="none",
+        allowed=frozenset({"national", "sumbagsel"}),
+    ),
+)
