@@ -35,6 +35,15 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
                 user_create(username=username, password=PASSWORD, **spec)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """API rate limits count in the cache; each test starts with none used, so a fast run
+    (PostgreSQL) does not hit 600 requests a minute for one cast member across tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def cast(db: Any) -> dict[str, User]:
     return {user.username: user for user in User.objects.filter(username__in=CAST)}
