@@ -153,7 +153,7 @@ def _stable(result: dict[str, Any]) -> dict[str, Any]:
     return {
         k: v
         for k, v in (result or {}).items()
-        if not any(t in k for t in ("id", "second", "time", "started", "finished", "run"))
+        if not any(t in k for t in ("id", "second", "time", "timing", "started", "finished", "run"))
     }
 
 
