@@ -54,6 +54,6 @@ check-security:
 	scripts/privacy-after-demo || status=1; \
 	scripts/ensure-postgres && DATABASE_URL=$(dir $(PG_URL))postgres scripts/privacy-after-demo || status=1; \
 	$(BIN)/python bench/faults.py || status=1; \
-	$(BIN)/python bench/faults.py --postgres $(dir $(PG_URL))postgres || status=1; \
+	$(BIN)/python bench/faults.py --postgres $(dir $(PG_URL))postgres --restart-postgres || status=1; \
 	$(BIN)/python bench/load.py || status=1; \
 	exit $$status
