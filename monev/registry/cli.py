@@ -5,19 +5,15 @@ Exit codes: 0 committed; 3 rejected (the error report's path is printed); 2 usag
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any, TextIO
 
-from django.core.management.base import CommandError
 from django.utils import translation
 
+from monev.core.import_cli import emit, file_arg, period_arg, status_lines
 from monev.core.scope import SYSTEM
-from monev.regions.codes import parse_period
 from monev.registry.services import RegistryImport, registry_import
 
 HELP = "Impor ekstrak registri kepesertaan BPJS (CSV, CSV.GZ, Parquet) untuk satu periode."
-TABLE_ERRORS = 50
 
 
 def add_arguments(parser: Any) -> None:
@@ -34,13 +30,8 @@ def add_arguments(parser: Any) -> None:
 
 
 def run(options: dict[str, Any], stdout: TextIO) -> int:
-    try:
-        period = parse_period(options["period"])
-    except ValueError as exc:
-        raise CommandError(str(exc), returncode=2) from None
-    path = Path(options["file"])
-    if not path.is_file():
-        raise CommandError(f"berkas {path} tidak ditemukan", returncode=2)
+    period = period_arg(options["period"])
+    path = file_arg(options["file"])
     with translation.override(options["lang"]):
         result = registry_import(
             period=period,
@@ -50,10 +41,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
             source=options["source"],
         )
         data = as_json(result, options["lang"])
-    if options["format"] == "json":
-        stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
-    else:
-        _print_table(data, stdout)
+    emit(data, fmt=options["format"], out=stdout, summary=_summary)
     return 0 if result.committed else 3
 
 
@@ -77,20 +65,7 @@ def as_json(result: RegistryImport, lang: str = "id") -> dict[str, Any]:
     }
 
 
-def _print_table(data: dict[str, Any], out: TextIO) -> None:
-    status = "DISIMPAN" if data["committed"] else "DITOLAK"
+def _summary(data: dict[str, Any], out: TextIO) -> None:
     out.write(f"berkas: {data['file']}  periode {data['period']}\n")
-    if data["file_error"]:
-        out.write(f"{status}: {data['file_error']}\n")
-        return
-    out.write(
-        f"{status}: {data['rows']} baris, {data['accepted']} diterima, {data['rejected']} ditolak\n"
-    )
-    if data["committed"]:
+    if status_lines(data, out) and data["committed"]:
         out.write(f"snapshot #{data['snapshot']}: aktif {data['active']}, {data['by_segment']}\n")
-    for e in data["errors"][:TABLE_ERRORS]:
-        out.write(f"{e['row']:>10}  {e['column']:<14} {e['code']:<20} {e['message']}\n")
-    if data["rejected"] > TABLE_ERRORS:
-        out.write("… lihat laporan lengkap\n")
-    if data["report"]:
-        out.write(f"laporan: {data['report']}\n")

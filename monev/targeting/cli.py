@@ -6,20 +6,16 @@ Exit codes: 0 committed; 3 rejected (the error report's path is printed); 2 usag
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any, TextIO
 
-from django.core.management.base import CommandError
 from django.utils import translation
 
+from monev.core.import_cli import emit, file_arg, period_arg, status_lines
 from monev.core.scope import SYSTEM
-from monev.regions.codes import parse_period
 from monev.targeting.models import RegisterSource
 from monev.targeting.services import RegisterImport, register_import
 
 HELP = "Impor data sosial-ekonomi by-name (DTSEN, atau P3KE lama) untuk satu bulan data."
-TABLE_ERRORS = 50
 
 
 def add_arguments(parser: Any) -> None:
@@ -42,13 +38,8 @@ def add_arguments(parser: Any) -> None:
 
 
 def run(options: dict[str, Any], stdout: TextIO) -> int:
-    try:
-        as_of = parse_period(options["as_of"])
-    except ValueError as exc:
-        raise CommandError(str(exc), returncode=2) from None
-    path = Path(options["file"])
-    if not path.is_file():
-        raise CommandError(f"berkas {path} tidak ditemukan", returncode=2)
+    as_of = period_arg(options["as_of"])
+    path = file_arg(options["file"])
     with translation.override(options["lang"]):
         result = register_import(
             as_of=as_of,
@@ -58,10 +49,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
             accept_valid=options["accept_valid"],
         )
         data = as_json(result, options["lang"])
-    if options["format"] == "json":
-        stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
-    else:
-        _print_table(data, stdout)
+    emit(data, fmt=options["format"], out=stdout, summary=_summary)
     return 0 if result.committed else 3
 
 
@@ -86,20 +74,7 @@ def as_json(result: RegisterImport, lang: str = "id") -> dict[str, Any]:
     }
 
 
-def _print_table(data: dict[str, Any], out: TextIO) -> None:
-    status = "DISIMPAN" if data["committed"] else "DITOLAK"
+def _summary(data: dict[str, Any], out: TextIO) -> None:
     out.write(f"berkas: {data['file']}  {data['source']} bulan data {data['as_of']}\n")
-    if data["file_error"]:
-        out.write(f"{status}: {data['file_error']}\n")
-        return
-    out.write(
-        f"{status}: {data['rows']} baris, {data['accepted']} diterima, {data['rejected']} ditolak\n"
-    )
-    if data["committed"]:
+    if status_lines(data, out) and data["committed"]:
         out.write(f"data #{data['register']}: {data['pemda']} Pemda, desil {data['by_desil']}\n")
-    for e in data["errors"][:TABLE_ERRORS]:
-        out.write(f"{e['row']:>10}  {e['column']:<14} {e['code']:<20} {e['message']}\n")
-    if len(data["errors"]) > TABLE_ERRORS:
-        out.write("… lihat laporan lengkap\n")
-    if data["report"]:
-        out.write(f"laporan: {data['report']}\n")
