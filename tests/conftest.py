@@ -36,12 +36,17 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> None:
+def _fresh_caches() -> None:
     """API rate limits count in the cache; each test starts with none used, so a fast run
-    (PostgreSQL) does not hit 600 requests a minute for one cast member across tests."""
+    (PostgreSQL) does not hit 600 requests a minute for one cast member across tests. The
+    dashboards' in-process cache is keyed on a facts version that two tests' data can share
+    (both rolled back), so it starts empty too."""
     from django.core.cache import cache
 
+    from monev.indicators import engine
+
     cache.clear()
+    engine.cache_clear()
 
 
 @pytest.fixture

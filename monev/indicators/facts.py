@@ -300,6 +300,9 @@ _VERSION_PARTS = [
     _part("indicators_findingrule", "MAX(updated_at)"),
     _part("indicators_boundaryset", "MAX(id)"),
     _part("regions_pemda", "COUNT(*)", "active"),
+    # The overdue banner on every dashboard is cached under this version too.
+    _part("meetings_actionitem", "COUNT(*)"),
+    _part("meetings_actionitem", "MAX(updated_at)"),
 ]
 _VERSION_SQL = "SELECT " + ", ".join(_VERSION_PARTS)
 

@@ -58,10 +58,16 @@ def _version() -> str:
     return _PINNED.get() or facts.facts_version()
 
 
+def version() -> str:
+    """The facts version pinned for this request, or the current one."""
+    return _version()
+
+
 @contextmanager
 def pinned_version() -> Iterator[str]:
-    """Read the facts version once for a whole request (one query, consistent figures)."""
-    token = _PINNED.set(facts.facts_version())
+    """Read the facts version once for a whole request (one query, consistent figures); a
+    block inside another keeps the outer one's version."""
+    token = _PINNED.set(_PINNED.get() or facts.facts_version())
     try:
         yield _version()
     finally:
