@@ -44,9 +44,36 @@ def cached(key: tuple[Any, ...], build: Callable[[], T]) -> T:
     return value
 
 
+_PAGES: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+_PAGES_BUDGET = 32 * 1024 * 1024  # characters of rendered pages kept per process
+_pages_size = 0
+
+
+def cached_page(key: tuple[Any, ...], build: Callable[[], str]) -> str:
+    """Like `cached`, for whole rendered pages: kept apart (a flood of pages cannot evict
+    the tables they are made from) and bounded by their total size, not their number."""
+    global _pages_size
+    full = (connection.settings_dict.get("NAME"), *key)
+    with _LOCK:
+        if full in _PAGES:
+            _PAGES.move_to_end(full)
+            return _PAGES[full]
+    value = build()
+    with _LOCK:
+        if full not in _PAGES:
+            _PAGES[full] = value
+            _pages_size += len(value)
+        while _pages_size > _PAGES_BUDGET and _PAGES:
+            _pages_size -= len(_PAGES.popitem(last=False)[1])
+    return value
+
+
 def cache_clear() -> None:
+    global _pages_size
     with _LOCK:
         _CACHE.clear()
+        _PAGES.clear()
+        _pages_size = 0
 
 
 @dataclass(frozen=True)

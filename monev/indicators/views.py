@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages import get_messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -39,9 +41,44 @@ def _page(request: HttpRequest, level: str, code: str) -> HttpResponse:
             body = engine.cached(key, lambda: _render_body(request, place, partial))
         except BadInput as exc:
             return _bad(request, str(exc))
-    if partial:
-        return HttpResponse(body)
-    return render(request, "indicators/dashboard.html", {"place": place, "body": body})
+        if partial:
+            return HttpResponse(body)
+        return _whole_page(request, key, {"place": place, "body": body})
+
+
+CSRF_SLOT = "monev-csrf-slot-4f1d2a"
+
+
+def _whole_page(
+    request: HttpRequest, key: tuple[object, ...], context: dict[str, object]
+) -> HttpResponse:
+    """The page with its top bar, rendered once per user, page and facts version.
+
+    The top bar carries the user's name and role and the CSRF token; the token is the only
+    part that must differ per request, so the cached page holds a slot that each request
+    fills with its own (masked) token. A page with a pending message is rendered afresh,
+    so the message shows once, as Django means it to.
+    """
+    if len(get_messages(request)):
+        return render(request, "indicators/dashboard.html", context)
+    user = request.user
+    page_key = (
+        "whole",
+        *key,
+        user.pk,
+        user.get_username(),
+        getattr(user, "get_full_name", str)(),
+        getattr(user, "role", ""),
+        user.is_superuser,
+        request.get_full_path(),
+    )
+    html = engine.cached_page(
+        page_key,
+        lambda: render_to_string(
+            "indicators/dashboard.html", {**context, "csrf_token": CSRF_SLOT}, request
+        ),
+    )
+    return HttpResponse(html.replace(CSRF_SLOT, get_token(request)))
 
 
 def _render_body(request: HttpRequest, place: selectors.Place, partial: bool) -> str:
@@ -62,12 +99,12 @@ def _render_body(request: HttpRequest, place: selectors.Place, partial: bool) ->
 def national(request: HttpRequest) -> HttpResponse:
     with selectors.pinned_version():
         home = selectors.home_place(user=request.user)
-    if home is None:
-        raise Http404("no scope")
-    if home[0] != "nasional":
-        url = selectors.dashboard_url(*home)
-        return redirect(url + (f"?{request.GET.urlencode()}" if request.GET else ""))
-    return _page(request, "nasional", "")
+        if home is None:
+            raise Http404("no scope")
+        if home[0] != "nasional":
+            url = selectors.dashboard_url(*home)
+            return redirect(url + (f"?{request.GET.urlencode()}" if request.GET else ""))
+        return _page(request, "nasional", "")
 
 
 @login_required
