@@ -7,7 +7,7 @@
 Builds the national data set in a fresh MONEV_HOME (552 Pemda × 24 monthly periods of
 coverage aggregates, roster versions, budgets, regulations and workforce figures, through
 `monev.indicators.sample`; the full `monev demo --all` path would need tens of millions of
-NIK rows for the same aggregates), starts `monev serve` (waitress) in its own process,
+NIK rows for the same aggregates), starts `monev serve` (Granian, one worker process per core) in its own process,
 logs in the cast (national, Kanwil Sumbagsel, Pemda Lahat), and then N client threads
 with keep-alive connections request, round robin, the national, Kanwil, province and
 Pemda dashboards (with a period chosen among the 24 at random) for the given time.
@@ -185,7 +185,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--periods", type=int, default=24)
-    parser.add_argument("--threads", type=int, default=8, help="server threads (waitress)")
+    parser.add_argument("--threads", type=int, default=4, help="server threads per worker")
+    parser.add_argument("--workers", type=int, help="server worker processes (default: cores)")
     parser.add_argument(
         "--think",
         type=float,
@@ -217,7 +218,8 @@ def main() -> None:
     log = (home / "bench-server.log").open("wb")  # a pipe nobody reads would fill and block it
     command = [sys.executable, "-m", "monev", "serve", "--port", str(port)]
     server = subprocess.Popen(
-        [*command, "--threads", str(args.threads)],
+        [*command, "--threads", str(args.threads)]
+        + (["--workers", str(args.workers)] if args.workers else []),
         env=env,
         cwd=ROOT,
         stdout=log,

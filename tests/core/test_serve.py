@@ -1,0 +1,85 @@
+"""`monev serve`: the production server starts its workers, serves pages and static files,
+stops on SIGTERM, and refuses nonsense options with a message."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONEV_", "DATABASE_URL"))}
+    env.update(MONEV_HOME=str(home), MONEV_DEBUG="true", MONEV_LOG_LEVEL="WARNING")
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def test_serve_runs_workers_serves_pages_and_stops_on_sigterm(tmp_path: Path) -> None:
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "monev", "serve", "--port", str(port), "--workers", "2"],
+        env=_env(tmp_path),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, body = _get(f"{base}/akun/masuk/")
+                break
+            except OSError:
+                assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
+                assert time.monotonic() < deadline, "server did not start in 60 s"
+                time.sleep(0.2)
+        assert status == 200
+        assert b"Masuk" in body
+        css_status, css = _get(f"{base}/static/monev/monev.css")
+        assert css_status == 200 and len(css) > 100
+        # Several requests in a row, so both workers answer (a dead worker shows as errors).
+        assert {_get(f"{base}/akun/masuk/")[0] for _ in range(20)} == {200}
+        server.send_signal(signal.SIGTERM)
+        out, _ = server.communicate(timeout=30)
+        assert "2 proses" in out.decode()
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
+def test_serve_refuses_zero_workers(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "monev", "serve", "--workers", "0"],
+        env=_env(tmp_path),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "--workers" in result.stderr
