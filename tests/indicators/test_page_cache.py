@@ -67,9 +67,7 @@ def test_a_pending_message_shows_on_the_next_page_once(sample: Any) -> None:
     assert "Baris anggaran disimpan." not in client.get("/dasbor/").content.decode()
 
 
-def test_an_item_that_falls_overdue_shows_on_the_next_request(
-    sample: Any, client_for: Any
-) -> None:
+def test_an_item_that_falls_overdue_shows_on_the_next_request(sample: Any, client_for: Any) -> None:
     lahat = client_for("lahat")
     assert "overdue-banner" not in lahat.get("/dasbor/pemda/16.04/").content.decode()
     item_for("16.04", due_on=dt.date(2022, 10, 31))
