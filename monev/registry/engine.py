@@ -16,7 +16,7 @@ from __future__ import annotations
 import gzip
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,25 +94,41 @@ class Checked:
         return dict(zip(counts["code"].to_list(), counts["len"].to_list(), strict=True))
 
 
+BATCH_ROWS = 2_000_000  # rows validated and hashed at a time: memory stays bounded
+
+
 def read_extract(path: Path) -> pl.DataFrame:
-    """Every column as text, headers normalised; Parquet, CSV or gzip'd CSV (`;` or `,`)."""
+    """The whole extract at once (small files and tests); see `read_batches`."""
+    return pl.concat(list(read_batches(path)))
+
+
+def read_batches(path: Path, batch_rows: int = BATCH_ROWS) -> Iterator[pl.DataFrame]:
+    """Every column as text, headers normalised; Parquet, CSV or gzip'd CSV (`;` or `,`),
+    streamed in batches of about `batch_rows` rows. A file that turns out unreadable
+    part-way raises RegistryFileError from the iteration."""
     name = path.name.lower()
     try:
         if name.endswith(".parquet"):
-            frame = pl.read_parquet(path)
-            frame = frame.select(pl.all().cast(pl.String))
+            lazy = pl.scan_parquet(path).select(pl.all().cast(pl.String))
         elif name.endswith((".csv", ".csv.gz", ".gz", ".txt")):
-            frame = _read_csv(path)
+            lazy = _scan_csv(path)
         else:
             raise RegistryFileError("file_type", path.suffix)
+        lazy = _with_canonical_headers(lazy)
+        empty = True
+        for batch in lazy.collect_batches(chunk_size=batch_rows):
+            if batch.height:
+                empty = False
+                yield batch
+        if empty:
+            raise RegistryFileError("file_empty")
     except RegistryFileError:
         raise
     except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError, EOFError) as exc:
         raise RegistryFileError("file_unreadable", str(exc).splitlines()[0][:200]) from None
-    return _with_canonical_headers(frame)
 
 
-def _read_csv(path: Path) -> pl.DataFrame:
+def _scan_csv(path: Path) -> pl.LazyFrame:
     opener = gzip.open if _is_gzip(path) else open
     with opener(path, "rb") as handle:
         head = handle.read(4096)
@@ -123,7 +139,7 @@ def _read_csv(path: Path) -> pl.DataFrame:
     if _is_gzip(path):
         with gzip.open(path, "rb") as handle:
             source = io.BytesIO(handle.read())
-    return pl.read_csv(
+    return pl.scan_csv(
         source, separator=separator, infer_schema=False, encoding="utf8-lossy", quote_char='"'
     )
 
@@ -133,18 +149,17 @@ def _is_gzip(path: Path) -> bool:
         return handle.read(2) == b"\x1f\x8b"
 
 
-def _with_canonical_headers(frame: pl.DataFrame) -> pl.DataFrame:
+def _with_canonical_headers(frame: pl.LazyFrame) -> pl.LazyFrame:
     renames = {}
-    for column in frame.columns:
+    for column in frame.collect_schema().names():
         key = column.strip().lower().replace(" ", "_").replace("-", "_").lstrip("\ufeff")
         renames[column] = HEADER_ALIASES.get(key, key)
     frame = frame.rename(renames)
-    missing = [c for c in REQUIRED if c not in frame.columns]
+    names = frame.collect_schema().names()
+    missing = [c for c in REQUIRED if c not in names]
     if missing:
         raise RegistryFileError("column_missing", ", ".join(missing))
-    if frame.height == 0:
-        raise RegistryFileError("file_empty")
-    extra = [pl.lit(None, dtype=pl.String).alias(c) for c in COLUMNS if c not in frame.columns]
+    extra = [pl.lit(None, dtype=pl.String).alias(c) for c in COLUMNS if c not in names]
     return frame.with_columns(extra).select(COLUMNS)
 
 
@@ -155,36 +170,72 @@ def validate(
     prefixes: frozenset[str],
     progress: Progress | None = None,
 ) -> Checked:
+    """`validate_batches` of one frame."""
+    return validate_batches([frame], period=period, prefixes=prefixes, progress=progress)
+
+
+KEEP = ["nik", "_segmen", "_programs", "npp", "_upah", "_active", "_paid", "kode_wilayah"]
+
+
+def validate_batches(
+    batches: Iterable[pl.DataFrame],
+    *,
+    period: str,
+    prefixes: frozenset[str],
+    progress: Progress | None = None,
+) -> Checked:
     """Check every row; hash the NIK of the valid ones.
 
-    One cheap pass decides good or bad for every row (low-cardinality columns — segment,
-    programmes, status, paid-up month, region — are parsed once per distinct value and
-    mapped back); the detailed error codes are worked out only for the bad rows.
+    Batch by batch, one cheap pass decides good or bad for every row (low-cardinality
+    columns — segment, programmes, status, paid-up month, region — are parsed once per
+    distinct value and mapped back); the detailed error codes are worked out only for the
+    bad rows; the valid rows are hashed and kept in their stored (compact) form. Repeated
+    rows can span batches, so each batch leaves a small key per row (row, NIK as a number,
+    a hash of NIK, segment and NPP) and repeats are found over all of them at the end.
     """
-    checked = _normalised(frame.with_row_index("row", offset=2), prefixes)
-    bad = checked.filter(pl.col("_bad"))
-    errors = _collect_errors(bad, checked, prefixes) if bad.height else _no_errors()
-    keep = ["nik", "_segmen", "_programs", "npp", "_upah", "_active", "_paid", "kode_wilayah"]
-    valid = checked.select(*keep, "_bad")
-    valid = valid.filter(~pl.col("_bad")) if bad.height else valid
-    del checked
-    if progress:
-        progress(0, valid.height, "hash")
-    hashes = nik_hash_fixed(
-        valid["nik"],
-        progress=(lambda done, total: progress(done, total, "hash")) if progress else None,
-    )
-    rows = valid.select(
-        hashes.to_frame("nik_hash").select(nik_key_expr()).to_series(),
-        pl.col("_segmen").cast(SEGMENT_ENUM).alias("segmen"),
-        pl.col("_programs").alias("programs"),
-        pl.col("npp"),
-        pl.col("_upah").alias("upah"),
-        pl.col("_active").alias("active"),
-        pl.col("_paid").alias("paid_until"),
-        pl.col("kode_wilayah"),
-    )
-    return Checked(rows=rows, errors=errors, total=frame.height)
+    stored: list[pl.DataFrame] = []
+    errors: list[pl.DataFrame] = []
+    keys: list[pl.DataFrame] = []
+    total = 0
+    for batch in batches:
+        checked = _normalised(batch.with_row_index("row", offset=2 + total), prefixes)
+        total += batch.height
+        keys.append(
+            checked.filter(pl.col("_number").is_not_null()).select(
+                "row",
+                "_number",
+                pl.struct("nik", "_segmen", "npp").hash(seed=7).alias("_key"),
+                pl.col("_nik_ok").fill_null(False),
+            )
+        )
+        bad = checked.filter(pl.col("_bad"))
+        if bad.height:
+            errors.append(_collect_errors(bad, prefixes))
+        valid = checked.filter(~pl.col("_bad")).select("row", *KEEP)
+        del checked, bad
+        hashes = nik_hash_fixed(valid["nik"])
+        stored.append(
+            valid.select(
+                "row",
+                hashes.to_frame("nik_hash").select(nik_key_expr()).to_series(),
+                pl.col("_segmen").cast(SEGMENT_ENUM).alias("segmen"),
+                pl.col("_programs").alias("programs"),
+                pl.col("npp"),
+                pl.col("_upah").alias("upah"),
+                pl.col("_active").alias("active"),
+                pl.col("_paid").alias("paid_until"),
+                pl.col("kode_wilayah"),
+            )
+        )
+        if progress:
+            progress(total, 0, "validate")
+    rows = pl.concat(stored)
+    repeats = _repeats(pl.concat(keys))
+    if repeats.height:
+        rows = rows.filter(~pl.col("row").is_in(repeats["row"].implode()))
+        errors.append(_duplicate_errors(repeats))
+    error_frame = pl.concat(errors).sort("row", "column") if errors else _no_errors()
+    return Checked(rows=rows.drop("row"), errors=error_frame, total=total)
 
 
 MAX_DISTINCT = 100_000  # above this a column is parsed with plain expressions instead
@@ -250,14 +301,22 @@ def _normalised(frame: pl.DataFrame, prefixes: frozenset[str]) -> pl.DataFrame:
         _paid_raw=_mapped(frame, "iuran_terakhir", _parse_paid, pl.Int32),
         _region_ok=_mapped(frame, "kode_wilayah", _parse_region, pl.Boolean),
     )
-    day = pl.col("nik").str.slice(6, 2).cast(pl.Int32, strict=False)
-    month = pl.col("nik").str.slice(8, 2).cast(pl.Int32, strict=False)
+    # The NIK as a number: its parts by integer division instead of string slices, and the
+    # duplicate check below sorts it.
+    number = pl.col("_number")
+    known = pl.Series([int(p) for p in prefixes], dtype=pl.UInt64).implode()
+    district = (number // 10**10).is_in(known)
+    day = (number // 10**8) % 100
+    month = (number // 10**6) % 100
     wage = (
         pl.col("upah").str.strip_suffix(".00").str.strip_suffix(",00").cast(pl.Int64, strict=False)
     )
     frame = frame.with_columns(
-        _nik_ok=pl.col("nik").str.contains(r"^[0-9]{16}$")
-        & pl.col("nik").str.slice(0, 6).is_in(sorted(prefixes))
+        _number=pl.col("nik").str.to_integer(base=10, dtype=pl.UInt64, strict=False)
+    ).with_columns(
+        _nik_ok=(pl.col("nik").str.len_bytes() == 16)
+        & ~pl.col("nik").str.starts_with("+")
+        & district
         & (day.is_between(1, 31) | day.is_between(41, 71))
         & month.is_between(1, 12),
         _upah=wage,
@@ -272,23 +331,33 @@ def _normalised(frame: pl.DataFrame, prefixes: frozenset[str]) -> pl.DataFrame:
         | (pl.col("upah").is_not_null() & ~pl.col("_upah").is_between(0, MAX_WAGE).fill_null(False))
         | (pl.col("_region_ok") == False).fill_null(False)  # noqa: E712
     )
-    return _mark_duplicates(frame.with_columns(_bad=bad))
+    return frame.with_columns(_bad=bad)
 
 
-def _mark_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
-    """Later rows repeating a NIK, segment and NPP are bad. Only rows whose NIK occurs more
-    than once (a person in two segments, or a real duplicate) get the full-key check."""
-    number = frame.select(
-        pl.col("nik").str.to_integer(base=10, dtype=pl.UInt64, strict=False)
-    ).to_series()
-    ordered = number.drop_nulls().sort()  # a sort is ~5× cheaper than is_duplicated here
+def _repeats(keys: pl.DataFrame) -> pl.DataFrame:
+    """Later rows repeating a NIK, segment and NPP: `row`, `_dup_of` (the first such row)
+    and `_nik_ok`. Only rows whose NIK occurs more than once (a person in two segments, or
+    a real duplicate) get the full-key comparison."""
+    number = keys.get_column("_number")
+    ordered = number.sort()  # a sort is ~5× cheaper than is_duplicated here
     repeated = ordered.filter(ordered == ordered.shift(1)).unique()
     if repeated.is_empty():
-        return frame
-    shared = number.is_in(repeated.implode()).fill_null(False)
-    subset = frame.filter(shared).select("row", "nik", "_segmen", "npp")
-    repeats = subset.filter(~pl.struct("nik", "_segmen", "npp").is_first_distinct())["row"]
-    return frame.with_columns(_bad=pl.col("_bad") | pl.col("row").is_in(repeats.implode()))
+        return pl.DataFrame(schema={"row": pl.UInt32, "_dup_of": pl.UInt32, "_nik_ok": pl.Boolean})
+    subset = keys.filter(number.is_in(repeated.implode()))
+    firsts = subset.group_by("_number", "_key").agg(pl.col("row").min().alias("_dup_of"))
+    return (
+        subset.join(firsts, on=["_number", "_key"], how="left")
+        .filter(pl.col("row") != pl.col("_dup_of"))
+        .select("row", "_dup_of", "_nik_ok")
+    )
+
+
+def _duplicate_errors(repeats: pl.DataFrame) -> pl.DataFrame:
+    """A repeated row with an otherwise valid NIK is reported as a duplicate of the first;
+    one with a bad NIK already has that error."""
+    return _errors(
+        repeats, pl.col("_nik_ok"), "nik", pl.lit("duplicate"), pl.col("_dup_of").cast(pl.String)
+    )
 
 
 def _nik_error(prefixes: frozenset[str]) -> pl.Expr:
@@ -355,28 +424,8 @@ def _no_errors() -> pl.DataFrame:
     return pl.DataFrame(schema=ERROR_SCHEMA)
 
 
-def _duplicates(bad: pl.DataFrame, checked: pl.DataFrame) -> pl.DataFrame:
-    """Bad rows that repeat an earlier valid row's NIK, segment and NPP: row of the first."""
-    key = ["nik", "_segmen", "npp"]
-    candidates = bad.filter(pl.col("_nik_ok").fill_null(False)).select("row", *key)
-    if candidates.is_empty():
-        return candidates.select("row", pl.lit(None, dtype=pl.Int64).alias("_dup_of"))
-    firsts = (
-        checked.join(candidates.select(key).unique(), on=key, how="semi", nulls_equal=True)
-        .group_by(key)
-        .agg(pl.col("row").min().alias("_dup_of"))
-    )
-    return candidates.join(firsts, on=key, how="left", nulls_equal=True).select(
-        "row", pl.when(pl.col("_dup_of") != pl.col("row")).then(pl.col("_dup_of")).alias("_dup_of")
-    )
-
-
-def _collect_errors(
-    bad: pl.DataFrame, checked: pl.DataFrame, prefixes: frozenset[str]
-) -> pl.DataFrame:
-    bad = bad.with_columns(_nik_error(prefixes)).join(
-        _duplicates(bad, checked), on="row", how="left"
-    )
+def _collect_errors(bad: pl.DataFrame, prefixes: frozenset[str]) -> pl.DataFrame:
+    bad = bad.with_columns(_nik_error(prefixes))
     nik = pl.col("nik")
     nik_detail = (
         pl.when(pl.col("_e_nik") == "nik_length")
@@ -385,19 +434,10 @@ def _collect_errors(
         .then(nik.str.slice(0, 6))
         .otherwise(pl.lit(""))
     )
-    parts = [
-        _errors(bad, pl.col("_e_nik").is_not_null(), "nik", pl.col("_e_nik"), nik_detail),
-        _errors(
-            bad,
-            pl.col("_dup_of").is_not_null() & pl.col("_e_nik").is_null(),
-            "nik",
-            pl.lit("duplicate"),
-            pl.col("_dup_of").cast(pl.String),
-        ),
-    ]
+    parts = [_errors(bad, pl.col("_e_nik").is_not_null(), "nik", pl.col("_e_nik"), nik_detail)]
     for column, (code, failing, detail) in _field_errors().items():
         parts.append(_errors(bad, failing, column, pl.lit(code), detail))
-    return pl.concat(parts).sort("row", "column")
+    return pl.concat(parts)
 
 
 def _errors(

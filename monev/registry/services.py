@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,17 +81,35 @@ def registry_import(
     Strict by default: any bad row rejects the whole file and nothing changes. With
     `accept_valid` the valid rows are committed and the bad ones reported.
     """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The checksum of a multi-GB extract, read while Polars works (hashlib lets go of
+        # the GIL on large blocks).
+        source_sha = pool.submit(file_sha256, path)
+        return _import(period, path, by, accept_valid, source, progress, source_sha)
+
+
+def _import(
+    period: str,
+    path: Path,
+    by: Any,
+    accept_valid: bool,
+    source: str,
+    progress: engine.Progress,
+    source_sha: Future[str],
+) -> RegistryImport:
     started = time.perf_counter()
     result = RegistryImport(period=period, source_name=path.name)
     try:
-        frame = engine.read_extract(path)
+        checked = engine.validate_batches(
+            engine.read_batches(path),
+            period=period,
+            prefixes=district_prefixes(),
+            progress=progress,
+        )
     except engine.RegistryFileError as exc:
         result.file_error = message_for(exc.code, exc.detail)
         _audit_rejected(result, by)
         return result
-    progress(0, frame.height, "validate")
-    checked = engine.validate(frame, period=period, prefixes=district_prefixes(), progress=progress)
-    del frame
     result.rows_total, result.rows_rejected = checked.total, checked.n_invalid
     result.error_counts, result.errors = checked.error_counts(), checked.errors
     if checked.n_invalid:
@@ -100,7 +119,9 @@ def registry_import(
         return result
     progress(checked.n_valid, checked.n_valid, "write")
     result.rows_accepted = checked.n_valid
-    result.snapshot = _commit(result, checked, path, source, by, time.perf_counter() - started)
+    result.snapshot = _commit(
+        result, checked, path, source, source_sha.result(), by, time.perf_counter() - started
+    )
     return result
 
 
@@ -109,10 +130,10 @@ def _commit(
     checked: engine.Checked,
     path: Path,
     source: str,
+    source_sha: str,
     by: Any,
     seconds: float,
 ) -> RegistrySnapshot:
-    source_sha = file_sha256(path)
     stamp = timezone.now().strftime("%Y%m%dT%H%M%S%f")
     target = registry_dir(result.period) / f"registri-{stamp}-{source_sha[:12]}.parquet"
     engine.write_parquet(checked.rows, target)

@@ -112,6 +112,37 @@ def test_bad_rows_reject_the_file_with_row_errors(tmp_path: Path) -> None:
     assert AuditEvent.objects.filter(action="registry.reject").count() == 1
 
 
+@pytest.mark.parametrize("batch_rows", [1, 3, 7, 1000])
+def test_batches_give_the_same_rows_and_errors_as_one_pass(tmp_path: Path, batch_rows: int) -> None:
+    """Extracts are validated in batches; a repeat in a later batch than its first row is
+    still caught, row numbers run on across batches, and the stored rows are the same."""
+    rows = [
+        *GOOD,
+        {"nik": "1.67101E+15"},
+        {"nik": nik(2), "segmen": "BPU", "program": "JKK,JKM"},  # repeat of row 3
+        {"nik": nik(8), "segmen": "ASN"},
+        {"nik": nik(1), "segmen": "BPU", "program": "JKK,JKM"},  # same NIK, other segment: fine
+        {"nik": nik(9)},
+        {"nik": nik(1), "program": "JKK,JKM,JHT,JP"},  # repeat of row 2
+    ]
+    path = registry_csv(tmp_path / "r.csv", rows)
+    prefixes = frozenset({nik(1)[:6]})
+    whole = engine.validate(engine.read_extract(path), period="2024-06", prefixes=prefixes)
+    batched = engine.validate_batches(
+        engine.read_batches(path, batch_rows=batch_rows), period="2024-06", prefixes=prefixes
+    )
+    assert batched.rows.equals(whole.rows)
+    assert batched.errors.equals(whole.errors)
+    assert batched.total == 10 and batched.n_valid == 6
+    got = {(e["row"], e["code"], e["detail"]) for e in batched.errors.iter_rows(named=True)}
+    assert got == {
+        (6, "nik_excel_number", ""),
+        (7, "duplicate", "3"),
+        (8, "segment_unknown", "ASN"),
+        (11, "duplicate", "2"),
+    }
+
+
 def test_accept_valid_commits_good_rows(tmp_path: Path) -> None:
     rows = [*GOOD, {"nik": nik(8), "segmen": "ASN"}]
     result = registry_import(
