@@ -63,6 +63,20 @@ def _plugin_hash(niks: pl.Series, key: str) -> pl.Series | None:
     return frame.to_series().alias(niks.name)
 
 
+def nik_hash_expr(column: str) -> pl.Expr | None:
+    """`pii.nik_hash` of `column` as a Polars expression (the Rust HMAC, on all cores), or
+    None when the key is one the plugin cannot take (then use `nik_hash_fixed`)."""
+    key = _text_key()
+    if key is None:
+        return None
+    try:
+        import polars_hash as plh
+    except ImportError:  # pragma: no cover - the dependency is declared
+        return None
+    expr: pl.Expr = plh.col(column).chash.hmac_sha256(key=key)
+    return expr
+
+
 def _workers() -> int:
     return max(1, min(len(os.sched_getaffinity(0)), 8))
 

@@ -21,6 +21,7 @@ from django.conf import settings
 
 from monev.core import pii
 from monev.core.nik import nik_validate
+from monev.registry.hashing import nik_hash_expr, nik_hash_fixed
 from monev.rosters.models import WAGE_EARNER_CATEGORIES, FundingSource, WorkerCategory
 
 COLUMNS = ("nik", "nama", "kategori", "jabatan", "upah", "sumber_dana", "kode_desa")
@@ -421,13 +422,17 @@ def _errors_of(
 
 
 def _hash_valid(rows: pl.DataFrame) -> pl.Series:
-    """HMAC of every valid NIK, a chunk at a time so the Python strings stay few."""
-    niks = rows.select(pl.when(pl.col("nik_error").is_null()).then(pl.col("nik")))["nik"]
-    chunks = [
-        pii.nik_hash_series(niks.slice(start, CRYPTO_CHUNK))
-        for start in range(0, max(niks.len(), 1), CRYPTO_CHUNK)
-    ]
-    return pl.concat(chunks).alias("nik_hash")
+    """HMAC of every valid NIK (null elsewhere), the same value as `pii.nik_hash`: the Rust
+    HMAC on all cores as one column expression, or (a key the plugin cannot take) the
+    parallel Python HMAC over the valid NIKs."""
+    valid = pl.col("nik_error").is_null()
+    expr = nik_hash_expr("nik")
+    if expr is not None:
+        return rows.select(pl.when(valid).then(expr).alias("nik_hash")).to_series()
+    where = rows.select(valid).to_series().arg_true()
+    hashes = nik_hash_fixed(rows.get_column("nik").gather(where))
+    empty = pl.repeat(None, rows.height, dtype=pl.String, eager=True).alias("nik_hash")
+    return empty.scatter(where, hashes) if len(where) else empty
 
 
 def add_other_pemda_flags(validation: Validation, matches: pl.DataFrame) -> Validation:
