@@ -24,56 +24,59 @@ from monev.indicators import facts
 from monev.indicators.facts import PemdaMeta
 
 T = TypeVar("T")
-_CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _LOCK = threading.Lock()
-_CACHE_SIZE = 256
+
+
+class _Lru:
+    """Values by key, the least recently used evicted once their total weight passes
+    `limit` (weight 1 each for tables; characters for rendered pages)."""
+
+    def __init__(self, limit: int, weigh: Callable[[Any], int]) -> None:
+        self.limit, self.weigh = limit, weigh
+        self.items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self.weight = 0
+
+    def get(self, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+        full = (connection.settings_dict.get("NAME"), *key)  # one cache, several databases
+        with _LOCK:
+            if full in self.items:
+                self.items.move_to_end(full)
+                value: T = self.items[full]
+                return value
+        value = build()
+        with _LOCK:
+            if full not in self.items:
+                self.items[full] = value
+                self.weight += self.weigh(value)
+            while self.weight > self.limit and self.items:
+                self.weight -= self.weigh(self.items.popitem(last=False)[1])
+        return value
+
+    def clear(self) -> None:
+        with _LOCK:
+            self.items.clear()
+            self.weight = 0
+
+
+_TABLES = _Lru(256, lambda value: 1)
+# Whole rendered pages are kept apart (a flood of pages cannot evict the tables they are
+# made from) and bounded by their size: 32 M characters per process.
+_PAGES = _Lru(32 * 1024 * 1024, len)
 
 
 def cached(key: tuple[Any, ...], build: Callable[[], T]) -> T:
     """Memoise `build()` under `key` + the database, evicting the oldest entries."""
-    full = (connection.settings_dict.get("NAME"), *key)
-    with _LOCK:
-        if full in _CACHE:
-            _CACHE.move_to_end(full)
-            return _CACHE[full]
-    value = build()
-    with _LOCK:
-        _CACHE[full] = value
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return value
-
-
-_PAGES: OrderedDict[tuple[Any, ...], str] = OrderedDict()
-_PAGES_BUDGET = 32 * 1024 * 1024  # characters of rendered pages kept per process
-_pages_size = 0
+    return _TABLES.get(key, build)
 
 
 def cached_page(key: tuple[Any, ...], build: Callable[[], str]) -> str:
-    """Like `cached`, for whole rendered pages: kept apart (a flood of pages cannot evict
-    the tables they are made from) and bounded by their total size, not their number."""
-    global _pages_size
-    full = (connection.settings_dict.get("NAME"), *key)
-    with _LOCK:
-        if full in _PAGES:
-            _PAGES.move_to_end(full)
-            return _PAGES[full]
-    value = build()
-    with _LOCK:
-        if full not in _PAGES:
-            _PAGES[full] = value
-            _pages_size += len(value)
-        while _pages_size > _PAGES_BUDGET and _PAGES:
-            _pages_size -= len(_PAGES.popitem(last=False)[1])
-    return value
+    """Like `cached`, for whole rendered pages."""
+    return _PAGES.get(key, build)
 
 
 def cache_clear() -> None:
-    global _pages_size
-    with _LOCK:
-        _CACHE.clear()
-        _PAGES.clear()
-        _pages_size = 0
+    _TABLES.clear()
+    _PAGES.clear()
 
 
 @dataclass(frozen=True)
