@@ -3,13 +3,16 @@ stops on SIGTERM, and refuses nonsense options with a message."""
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -34,6 +37,25 @@ def _get(url: str) -> tuple[int, bytes]:
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
+
+
+def _failed_login(base: str) -> int:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    form = opener.open(f"{base}/akun/masuk/", timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+    assert token
+    data = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token.group(1), "username": "nobody", "password": "salah-sandi"}
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310 - loopback
+        f"{base}/akun/masuk/", data=data, headers={"Referer": f"{base}/akun/masuk/"}
+    )
+    try:
+        with opener.open(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code
 
 
 def test_serve_runs_workers_serves_pages_and_stops_on_sigterm(tmp_path: Path) -> None:
@@ -65,6 +87,60 @@ def test_serve_runs_workers_serves_pages_and_stops_on_sigterm(tmp_path: Path) ->
         server.send_signal(signal.SIGTERM)
         out, _ = server.communicate(timeout=30)
         assert "2 proses" in out.decode()
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
+def test_serve_after_the_database_was_used_serves_queries_and_stops_on_ctrl_c(
+    tmp_path: Path,
+) -> None:
+    """What `monev demo` does: use the database, then serve. Workers forked from such a
+    process inherited its SQLite connection ("unable to open database file") and could hang
+    on shutdown; they must start fresh."""
+    env = _env(tmp_path)
+    subprocess.run(
+        [sys.executable, "-m", "monev", "migrate", "-v", "0"], env=env, cwd=ROOT, check=True
+    )
+    port = _free_port()
+    code = (
+        "import django, os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'monev.settings');"
+        "django.setup(); from django.db import connection;"
+        "connection.cursor().execute('SELECT COUNT(*) FROM regions_region');"
+        "import polars as pl; pl.DataFrame({'a': range(2_000_000)}).sort('a');"
+        "from django.core.management import call_command;"
+        "call_command('serve', port=int(sys.argv[1]), workers=2)"
+    )
+    server = subprocess.Popen(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", code, str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                _get(f"{base}/akun/masuk/")
+                break
+            except OSError:
+                assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
+                assert time.monotonic() < deadline, "server did not start in 60 s"
+                time.sleep(0.2)
+        # The open-data page reads the database in whichever worker answers; a failed
+        # login writes to it (the attempt and its audit event).
+        assert {_get(f"{base}/data-terbuka/")[0] for _ in range(20)} == {200}
+        assert {_failed_login(base) for _ in range(2)} == {200}
+        server.send_signal(signal.SIGINT)
+        server.communicate(timeout=30)
+        try:
+            _get(f"{base}/akun/masuk/")
+            raise AssertionError("a worker still answers after Ctrl+C")
+        except OSError:
+            pass
     finally:
         if server.poll() is None:
             server.kill()

@@ -2,20 +2,21 @@
 
 Granian (an HTTP server written in Rust, from PyPI) runs the WSGI application in N worker
 processes, each with T threads. Django holds the GIL while it renders a page, so one process
-uses one core however many threads it has; the default is one worker per CPU core. On the
-2-core reference machine two workers serve about three times the dashboard pages per second
-of the single-process waitress server used before (docs/dashboards.md has the figures).
-A worker that dies is started again.
+uses one core however many threads it has; the default is one worker per CPU core
+(docs/dashboards.md has the figures). Workers start as fresh interpreters; one that dies is
+started again, one that does not stop on Ctrl+C or SIGTERM is killed after 15 s.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
 
 def default_workers() -> int:
@@ -58,6 +59,12 @@ class Command(BaseCommand):
             f"({workers} proses × {threads} utas; Ctrl+C untuk berhenti)"
         )
         self.stdout.flush()
+        # Workers start as fresh interpreters, not forks of this one: a fork would inherit
+        # this process's open SQLite connection (unsafe across processes: "unable to open
+        # database file") and the threads of Polars and its allocator (a forked copy can
+        # hang on a lock one of them held, and then never stop).
+        connections.close_all()
+        multiprocessing.set_start_method("spawn", force=True)
         Granian(
             "monev.wsgi:application",
             address=host,
@@ -66,5 +73,6 @@ class Command(BaseCommand):
             workers=workers,
             blocking_threads=threads,
             respawn_failed_workers=True,
+            workers_kill_timeout=15,  # a worker that will not stop is killed, not waited on
             log_level=LogLevels.warning,
         ).serve()
