@@ -16,7 +16,9 @@ from __future__ import annotations
 import gzip
 import io
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -197,38 +199,27 @@ def validate_batches(
     errors: list[pl.DataFrame] = []
     keys: list[pl.DataFrame] = []
     total = 0
-    for batch in batches:
-        checked = _normalised(batch.with_row_index("row", offset=2 + total), prefixes)
-        total += batch.height
-        keys.append(
-            checked.filter(pl.col("_number").is_not_null()).select(
-                "row",
-                "_number",
-                pl.struct("nik", "_segmen", "npp").hash(seed=7).alias("_key"),
-                pl.col("_nik_ok").fill_null(False),
-            )
-        )
-        bad = checked.filter(pl.col("_bad"))
-        if bad.height:
-            errors.append(_collect_errors(bad, prefixes))
-        valid = checked.filter(~pl.col("_bad")).select("row", *KEEP)
-        del checked, bad
-        hashes = nik_hash_fixed(valid["nik"])
-        stored.append(
-            valid.select(
-                "row",
-                hashes.to_frame("nik_hash").select(nik_key_expr()).to_series(),
-                pl.col("_segmen").cast(SEGMENT_ENUM).alias("segmen"),
-                pl.col("_programs").alias("programs"),
-                pl.col("npp"),
-                pl.col("_upah").alias("upah"),
-                pl.col("_active").alias("active"),
-                pl.col("_paid").alias("paid_until"),
-                pl.col("kode_wilayah"),
-            )
-        )
-        if progress:
-            progress(total, 0, "validate")
+
+    def collect(done: Future[tuple[pl.DataFrame, pl.DataFrame | None, pl.DataFrame]]) -> None:
+        rows, bad, key = done.result()
+        stored.append(rows)
+        keys.append(key)
+        if bad is not None:
+            errors.append(bad)
+
+    # Two batches in flight: while one is checked and hashed, the next is read and the one
+    # before finishes; Polars lets go of the GIL, so the gaps between its steps fill up.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pending: deque[Future[tuple[pl.DataFrame, pl.DataFrame | None, pl.DataFrame]]] = deque()
+        for batch in batches:
+            pending.append(pool.submit(_check_batch, batch, 2 + total, prefixes))
+            total += batch.height
+            if len(pending) == 2:
+                collect(pending.popleft())
+                if progress:
+                    progress(total, 0, "validate")
+        while pending:
+            collect(pending.popleft())
     rows = pl.concat(stored)
     repeats = _repeats(pl.concat(keys))
     if repeats.height:
@@ -236,6 +227,37 @@ def validate_batches(
         errors.append(_duplicate_errors(repeats))
     error_frame = pl.concat(errors).sort("row", "column") if errors else _no_errors()
     return Checked(rows=rows.drop("row"), errors=error_frame, total=total)
+
+
+def _check_batch(
+    batch: pl.DataFrame, first_row: int, prefixes: frozenset[str]
+) -> tuple[pl.DataFrame, pl.DataFrame | None, pl.DataFrame]:
+    """One batch: its stored rows (with `row`), its errors (None when none) and the key of
+    each row with a numeric NIK for the repeat check."""
+    checked = _normalised(batch.with_row_index("row", offset=first_row), prefixes)
+    keys = checked.filter(pl.col("_number").is_not_null()).select(
+        "row",
+        "_number",
+        pl.struct("nik", "_segmen", "npp").hash(seed=7).alias("_key"),
+        pl.col("_nik_ok").fill_null(False),
+    )
+    bad = checked.filter(pl.col("_bad"))
+    errors = _collect_errors(bad, prefixes) if bad.height else None
+    valid = checked.filter(~pl.col("_bad")).select("row", *KEEP)
+    del checked, bad
+    hashes = nik_hash_fixed(valid["nik"])
+    rows = valid.select(
+        "row",
+        hashes.to_frame("nik_hash").select(nik_key_expr()).to_series(),
+        pl.col("_segmen").cast(SEGMENT_ENUM).alias("segmen"),
+        pl.col("_programs").alias("programs"),
+        pl.col("npp"),
+        pl.col("_upah").alias("upah"),
+        pl.col("_active").alias("active"),
+        pl.col("_paid").alias("paid_until"),
+        pl.col("kode_wilayah"),
+    )
+    return rows, errors, keys
 
 
 MAX_DISTINCT = 100_000  # above this a column is parsed with plain expressions instead
