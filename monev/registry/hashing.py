@@ -54,15 +54,6 @@ def _text_key() -> str | None:
     return text
 
 
-def _plugin_hash(niks: pl.Series, key: str) -> pl.Series | None:
-    try:
-        import polars_hash as plh
-    except ImportError:  # pragma: no cover - the dependency is declared
-        return None
-    frame = niks.to_frame("nik").select(plh.col("nik").chash.hmac_sha256(key=key))
-    return frame.to_series().alias(niks.name)
-
-
 def nik_hash_expr(column: str) -> pl.Expr | None:
     """`pii.nik_hash` of `column` as a Polars expression (the Rust HMAC, on all cores), or
     None when the key is one the plugin cannot take (then use `nik_hash_fixed`)."""
@@ -93,9 +84,9 @@ def nik_hash_fixed(
         return pl.Series(niks.name, [], dtype=pl.String)
     if niks.null_count() or not niks.str.len_bytes().eq(NIK_WIDTH).all():
         raise ValueError("nik_hash_fixed needs 16-character NIKs without nulls")
-    text_key = _text_key() if workers is None else None
-    hashed = _plugin_hash(niks, text_key) if text_key else None
-    if hashed is not None:
+    expr = nik_hash_expr("nik") if workers is None else None
+    if expr is not None:
+        hashed = niks.to_frame("nik").select(expr).to_series().alias(niks.name)
         if progress:
             progress(n, n)
         return hashed
