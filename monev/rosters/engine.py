@@ -20,6 +20,7 @@ import polars as pl
 from django.conf import settings
 
 from monev.core import pii
+from monev.core.headers import canonical_headers
 from monev.core.nik import nik_validate
 from monev.registry.hashing import nik_hash_expr, nik_hash_fixed
 from monev.rosters.models import WAGE_EARNER_CATEGORIES, FundingSource, WorkerCategory
@@ -162,7 +163,7 @@ def read_roster(data: bytes, filename: str) -> pl.DataFrame:
         frame = _read_xlsx(data)
     else:
         raise RosterFileError("file_format", suffix or filename)
-    frame = frame.rename(_canonical_headers(frame.columns))
+    frame = frame.rename(canonical_headers(frame.columns, HEADER_ALIASES))
     for column in REQUIRED:
         if column not in frame.columns:
             raise RosterFileError("column_missing", column)
@@ -185,20 +186,6 @@ def read_roster(data: bytes, filename: str) -> pl.DataFrame:
 def _stripped(column: str) -> pl.Expr:
     value = pl.col(column).str.strip_chars()
     return pl.when(value.str.len_bytes() > 0).then(value).alias(column)
-
-
-def _canonical_headers(columns: list[str]) -> dict[str, str]:
-    mapping: dict[str, str] = {}
-    seen: set[str] = set()
-    for column in columns:
-        key = column.replace("\ufeff", "").strip().lower()
-        key = "_".join(key.replace("-", " ").replace(".", " ").replace("/", " ").split())
-        key = HEADER_ALIASES.get(key, key)
-        if key in seen or key == "row":
-            key = f"_ignored_{len(mapping)}"
-        seen.add(key)
-        mapping[column] = key
-    return mapping
 
 
 def _sniff_separator(data: bytes) -> str:

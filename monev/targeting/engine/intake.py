@@ -23,6 +23,7 @@ import polars as pl
 
 from monev.core import pii
 from monev.core.files import atomic_path
+from monev.core.headers import canonical_headers
 from monev.core.nik import nik_validate
 from monev.registry.hashing import nik_hash_fixed
 
@@ -216,17 +217,7 @@ def _read_xlsx(path: Path) -> pl.DataFrame:
 
 
 def _canonical(frame: pl.DataFrame) -> pl.DataFrame:
-    renames: dict[str, str] = {}
-    seen: set[str] = set()
-    for column in frame.columns:
-        key = column.replace("\ufeff", "").strip().lower()
-        key = "_".join(key.replace("-", " ").replace(".", " ").replace("/", " ").split())
-        key = HEADER_ALIASES.get(key, key)
-        if key in seen or key == "row":
-            key = f"_ignored_{len(renames)}"
-        seen.add(key)
-        renames[column] = key
-    frame = frame.rename(renames)
+    frame = frame.rename(canonical_headers(frame.columns, HEADER_ALIASES))
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
         raise RegisterFileError("column_missing", ", ".join(missing))
