@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,20 +14,9 @@ from monev.meetings import letters
 from monev.meetings.models import LetterTemplate
 from monev.regions.models import Pemda
 from tests.meetings.factories import item_for
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(pdf: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "surat.pdf"
-    path.write_bytes(pdf)
-    out = subprocess.run(  # noqa: S603 (fixed arguments)
-        ["pdftotext", "-layout", str(path), "-"],  # noqa: S607
-        capture_output=True,
-        check=True,
-        text=True,
-    )
-    return " ".join(out.stdout.split())
 
 
 def test_letter_numbering_follows_the_configured_scheme() -> None:
@@ -59,7 +47,7 @@ def test_letter_pdf_holds_addressee_number_findings_and_items(tmp_path: Path) ->
         by=SYSTEM,
     )
     with letter.pdf.open("rb") as f:
-        text = text_of(f.read(), tmp_path)
+        text = pdf_text(f.read(), tmp_path)
     assert "Bupati Lahat" in text
     assert letter.number in text
     assert "20 September 2022" in text

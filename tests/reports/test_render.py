@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from monev.core.scope import SYSTEM
 from monev.regions.models import Kanwil
 from monev.reports.build import ReportRequest, build, render, report_data
 from monev.reports.templatetags.report_format import num, pct
+from tests.pdf import pdf_text
 from tests.reports.factories import sumbagsel_fixture
 
 pytestmark = pytest.mark.django_db
@@ -25,18 +25,6 @@ SUMBAGSEL_PROVINCES = [
     "Lampung",
     "Kepulauan Bangka Belitung",
 ]
-
-
-def pdf_text(data: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "r.pdf"
-    path.write_bytes(data)
-    out = subprocess.run(  # noqa: S603 (fixed arguments)
-        ["pdftotext", "-layout", str(path), "-"],  # noqa: S607
-        capture_output=True,
-        check=True,
-        text=True,
-    )
-    return " ".join(out.stdout.split())
 
 
 def pack_request(fmt: str) -> ReportRequest:
