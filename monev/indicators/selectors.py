@@ -48,19 +48,15 @@ class Place:
 
 
 def _meta() -> dict[str, facts.PemdaMeta]:
-    return engine.cached(("meta", _version()), facts.pemda_meta)
+    return engine.cached(("meta", version()), facts.pemda_meta)
 
 
 _PINNED: contextvars.ContextVar[str | None] = contextvars.ContextVar("facts_version", default=None)
 
 
-def _version() -> str:
-    return _PINNED.get() or facts.facts_version()
-
-
 def version() -> str:
     """The facts version pinned for this request, or the current one."""
-    return _version()
+    return _PINNED.get() or facts.facts_version()
 
 
 @contextmanager
@@ -69,7 +65,7 @@ def pinned_version() -> Iterator[str]:
     block inside another keeps the outer one's version."""
     token = _PINNED.set(_PINNED.get() or facts.facts_version())
     try:
-        yield _version()
+        yield version()
     finally:
         _PINNED.reset(token)
 
@@ -78,7 +74,7 @@ def place_get(*, user: Any, level: str, code: str = "") -> Place:
     """The place if the user may see all of it; Http404 otherwise (same as not existing)."""
     meta = _meta()
     scope = scope_for(user)
-    kanwils = engine.cached(("kanwil-names", _version()), facts.kanwil_names)
+    kanwils = engine.cached(("kanwil-names", version()), facts.kanwil_names)
     if level == "nasional":
         codes = frozenset(meta)
         place = Place(
@@ -177,7 +173,7 @@ def home_place(*, user: Any) -> tuple[str, str] | None:
 
 
 def periods() -> list[str]:
-    return engine.cached(("periods", _version()), facts.coverage_periods)
+    return engine.cached(("periods", version()), facts.coverage_periods)
 
 
 def period_choose(raw: str | None) -> str | None:
@@ -194,17 +190,17 @@ def period_choose(raw: str | None) -> str | None:
 
 
 def table(period: str) -> PeriodTable:
-    return engine.period_table(period, _version())
+    return engine.period_table(period, version())
 
 
 def boundary(level: str) -> Any:
     from monev.indicators.boundaries import boundary_current
 
-    return engine.cached(("boundary", _version(), level), lambda: boundary_current(level))
+    return engine.cached(("boundary", version(), level), lambda: boundary_current(level))
 
 
 def definitions() -> tuple[list[Spec], Any, list[TargetSpec]]:
-    return engine.cached(("defs", _version()), engine.load_specs)
+    return engine.cached(("defs", version()), engine.load_specs)
 
 
 def dashboard_url(level: str, code: str, period: str | None = None, anchor: str = "") -> str:
@@ -454,7 +450,7 @@ def findings(
     scope = scope_for(user)
     codes = [c for c in sorted(place.pemda_codes) if scope.all_regions or c in scope.pemda_codes]
     rules = engine.cached(
-        ("rules", _version()),
+        ("rules", version()),
         lambda: {r.code: dict(r.params or {}) for r in FindingRule.objects.filter(active=True)},
     )
     _specs, _scheme, targets = definitions()
@@ -479,7 +475,7 @@ def findings(
 def trend(place: Place, specs: list[Spec]) -> list[tuple[str, list[tuple[str, float | None]]]]:
     """Coverage per category over every period: [(label, [(period, %)])], total first."""
     series = engine.cached(
-        ("trend", _version(), place.level, place.code),
+        ("trend", version(), place.level, place.code),
         lambda: facts.coverage_series(place.pemda_codes if place.level != "nasional" else None),
     )
     out = []
@@ -517,7 +513,7 @@ def open_coverage(*, period: str, level: str, min_cell: int) -> list[dict[str, A
     names = (
         {c: r.meta.name for c, r in t.rows.items() if r.meta.level == "province"}
         if level == "provinsi"
-        else engine.cached(("kanwil-names", _version()), facts.kanwil_names)
+        else engine.cached(("kanwil-names", version()), facts.kanwil_names)
     )
     out = []
     for key in sorted(groups):
