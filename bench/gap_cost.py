@@ -7,8 +7,8 @@ Builds a roster of N workers (60 % non-ASN on ~70 wage levels, 15 % perangkat de
 RT/RW and pekerja rentan, 8 funding sources, 1 % of NIKs also on a second Pemda's roster),
 then times:
 
-- the floor: the two SQL statements the job cannot avoid (GROUP BY category, source, wage;
-  the count of NIK hashes shared with other Pemda), run raw;
+- the floor: the two queries the job cannot avoid (group by category, source, wage; the
+  count of NIK keys shared with other Pemda), in plain Polars over the same row files;
 - `gap_compute` (grouping, a calculator call per distinct group, double financing).
 
 Prints seconds, groups, rows/s and the ratio to the floor.
@@ -48,20 +48,16 @@ def build(rows: int) -> None:
     from monev.core.scope import SYSTEM
     from monev.regions.models import Pemda
     from monev.regions.services import reference_load
-    from monev.rosters.models import RosterVersion, Worker
+    from monev.rosters import store
+    from monev.rosters.models import RosterVersion
 
     call_command("migrate", verbosity=0)
     reference_load()
     rates_seed_load(by=SYSTEM)
     rng = random.Random(7)
     sources = ["APBD_KABKOTA", "APBD_PROV", "APBDES", "DANA_DESA", "DBHCHT", "DBH_SAWIT", "CSR", ""]
-    own = RosterVersion.objects.create(
-        pemda=Pemda.objects.get(code="16.71"), period="2024-06", number=1
-    )
-    other = RosterVersion.objects.create(
-        pemda=Pemda.objects.get(code="16.04"), period="2024-06", number=1
-    )
-    batch: list[Worker] = []
+    own: list[dict[str, object]] = []
+    other: list[dict[str, object]] = []
     for n in range(rows):
         roll = rng.random()
         category = (
@@ -76,42 +72,37 @@ def build(rows: int) -> None:
             if category in ("NON_ASN", "PERANGKAT_DESA")
             else None
         )
-        batch.append(_worker(own, n, f"{n:016d}", category, wage, rng.choice(sources)))
+        nik = f"{n:016d}"
+        own.append(
+            {"nik": nik, "category": category, "wage": wage, "funding_source": rng.choice(sources)}
+        )
         if n % 100 == 0:
-            batch.append(_worker(other, n, f"{n:016d}", "RENTAN", None, "DANA_DESA"))
-        if len(batch) >= 20_000:
-            Worker.objects.bulk_create(batch, batch_size=2_000)
-            batch = []
-    Worker.objects.bulk_create(batch, batch_size=2_000)
-
-
-def _worker(
-    version: object, n: int, tag: str, category: str, wage: int | None, source: str
-) -> object:
-    from monev.rosters.models import Worker
-
-    return Worker(
-        version=version, row_number=n + 2, nik_hash=tag, nik_cipher="x", nik_masked="x",
-        name="x", category=category, wage=wage, funding_source=source,
-    )  # fmt: skip
+            other.append({"nik": nik, "category": "RENTAN", "funding_source": "DANA_DESA"})
+    for code, records in (("16.71", own), ("16.04", other)):
+        RosterVersion.objects.create(
+            pemda=Pemda.objects.get(code=code),
+            period="2024-06",
+            number=1,
+            rows_accepted=len(records),
+            rows_file=store.records_write(records, pemda_code=code, period="2024-06"),
+        )
 
 
 def floor() -> float:
-    from django.db import connection
+    import polars as pl
 
+    from monev.rosters import store
+    from monev.rosters.models import RosterVersion
+
+    own = RosterVersion.objects.get(pemda__code="16.71")
+    other = RosterVersion.objects.get(pemda__code="16.04")
     start = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT category, funding_source, wage, COUNT(*) FROM rosters_worker "
-            "WHERE version_id = (SELECT id FROM rosters_rosterversion WHERE pemda_id = "
-            "(SELECT id FROM regions_pemda WHERE code = '16.71')) GROUP BY 1, 2, 3"
-        )
-        cursor.fetchall()
-        cursor.execute(
-            "SELECT COUNT(DISTINCT w.nik_hash) FROM rosters_worker w JOIN rosters_worker o "
-            "ON o.nik_hash = w.nik_hash AND o.version_id <> w.version_id"
-        )
-        cursor.fetchall()
+    rows = pl.scan_parquet(store.rows_path(own))
+    rows.group_by("category", "funding_source", "wage").len().collect()
+    shared = rows.select("nik_key").join(
+        pl.scan_parquet(store.rows_path(other)).select("nik_key"), on="nik_key", how="semi"
+    )
+    shared.select(pl.len()).collect()
     return time.perf_counter() - start
 
 
@@ -133,7 +124,7 @@ def main() -> None:
             gap = gap_compute(pemda_code="16.71", period="2024-06")
             best = min(best, time.perf_counter() - start)
         assert gap is not None
-        print(f"floor (raw SQL)   {base:7.3f} s")
+        print(f"floor (Polars)    {base:7.3f} s")
         print(
             f"gap_compute       {best:7.3f} s  {args.rows / best:,.0f} rows/s  "
             f"groups={len(gap.groups)} monthly=Rp{gap.monthly_cost:,} twice={gap.financed_twice:,}"

@@ -131,6 +131,8 @@ def child(args: argparse.Namespace) -> None:
         return
     import datetime as dt
 
+    import polars as pl
+
     from monev.core.nik import district_prefixes
     from monev.rosters import engine
 
@@ -159,7 +161,7 @@ def child(args: argparse.Namespace) -> None:
     init_db()
     from monev.core.scope import SYSTEM
     from monev.regions.models import Pemda
-    from monev.rosters.models import Worker
+    from monev.rosters import store
     from monev.rosters.services import roster_import
 
     pemda = Pemda.objects.get(code="16.71")
@@ -181,7 +183,8 @@ def child(args: argparse.Namespace) -> None:
     seconds = time.perf_counter() - start
     marks = [("start", start), *steps, ("end", start + seconds)]
     timings = {a[0]: round(b[1] - a[1], 2) for a, b in itertools.pairwise(marks)}
-    stored = Worker.objects.filter(version=upload.version).count()
+    assert upload.version is not None
+    stored = store.version_rows(upload.version, ["row_number"]).select(pl.len()).collect().item()
     print(
         json.dumps(
             {

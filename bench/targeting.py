@@ -116,7 +116,7 @@ def generate(directory: Path, people_rows: int, registry_rows: int, seed: int = 
     roster_rows = min(1_000_000, people_rows // 10)
     roster = people.sample(roster_rows, seed=seed + 1).select(
         "pemda_code",
-        "nik_hash",
+        "nik_key",
         pl.Series(rng.choice(["RENTAN", "RENTAN", "NON_ASN", "RT_RW"], roster_rows)).alias(
             "category"
         ),
@@ -178,10 +178,10 @@ def measure_floor(directory: Path) -> dict[str, float]:
     rosters = pl.scan_parquet(directory / "rosters.parquet")
     rentan = (
         rosters.filter(pl.col("category") == "RENTAN")
-        .select("pemda_code", "nik_hash", pl.lit(True).alias("rentan"))
+        .select("pemda_code", "nik_key", pl.lit(True).alias("rentan"))
         .unique()
     )
-    anywhere = rosters.select("nik_hash", pl.lit(True).alias("listed")).unique()
+    anywhere = rosters.select("nik_key", pl.lit(True).alias("listed")).unique()
     status = (
         pl.when(pl.col("is_active").is_null())
         .then(pl.lit("NOT_FOUND"))
@@ -193,8 +193,8 @@ def measure_floor(directory: Path) -> dict[str, float]:
     )
     result = (
         people.join(held, on="nik_key", how="left")
-        .join(rentan, on=["pemda_code", "nik_hash"], how="left")
-        .join(anywhere, on="nik_hash", how="left")
+        .join(rentan, on=["pemda_code", "nik_key"], how="left")
+        .join(anywhere, on="nik_key", how="left")
         .with_columns(
             status=status,
             roster_status=pl.when(pl.col("rentan"))

@@ -36,6 +36,13 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _own_data_dir(settings: Any, tmp_path: Any) -> None:
+    """Every test writes its data files (roster rows, extracts, results) under its own
+    directory: none leaks into another test or into the checkout's var/."""
+    settings.DATA_DIR = tmp_path / "data"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_caches() -> None:
     """API rate limits count in the cache; each test starts with none used, so a fast run
     (PostgreSQL) does not hit 600 requests a minute for one cast member across tests. The

@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from django.db.models import Count, Sum
+from django.db.models import Sum
 
 from monev.budgets.models import BudgetLine, BudgetSource
 from monev.budgets.rates import DEFAULT_RISK, RateTable, contribution_calculate
 from monev.core.scope import SYSTEM
-from monev.rosters.models import WAGE_EARNER_CATEGORIES, RosterVersion, Worker
+from monev.rosters import store
+from monev.rosters.models import WAGE_EARNER_CATEGORIES, RosterVersion
 
 DEFAULT_PROGRAMMES = ["JKK", "JKM"]
 GROUP_KEYS = ["category", "funding_source", "wage"]
@@ -119,21 +120,12 @@ def unprotected_groups(*, version: RosterVersion, period: str) -> tuple[pl.DataF
     counts as unprotected ("roster").
     """
     ids = _coverage_unprotected_ids(version=version, period=period)
-    workers = version.workers.all()
-    if ids is None:
-        rows = workers.values("category", "funding_source", "wage").annotate(n=Count("id"))
-        return pl.DataFrame(list(rows), schema=GROUP_SCHEMA), "roster"
-    frame = pl.DataFrame(
-        list(workers.values_list("id", "category", "funding_source", "wage")),
-        schema={"worker_id": pl.Int64, **{k: GROUP_SCHEMA[k] for k in GROUP_KEYS}},
-        orient="row",
-    )
-    grouped = (
-        frame.join(ids.select(pl.col("worker_id").cast(pl.Int64)), on="worker_id", how="semi")
-        .group_by(GROUP_KEYS)
-        .agg(pl.len().cast(pl.Int64).alias("n"))
-    )
-    return grouped, "coverage"
+    rows = store.version_rows(version, ["worker_id", *GROUP_KEYS])
+    if ids is not None:
+        wanted = ids.lazy().select(pl.col("worker_id").cast(pl.Int64))
+        rows = rows.join(wanted, on="worker_id", how="semi")
+    grouped = rows.group_by(GROUP_KEYS).agg(pl.len().cast(pl.Int64).alias("n")).collect()
+    return grouped.select(list(GROUP_SCHEMA)), "roster" if ids is None else "coverage"
 
 
 def _coverage_unprotected_ids(*, version: RosterVersion, period: str) -> pl.DataFrame | None:
@@ -215,19 +207,22 @@ def gap_compute(
 
 def _financed_twice(gap: Gap, version: RosterVersion) -> None:
     """Workers whose NIK is also on another Pemda's current roster for the same period."""
-    mine = version.workers.values("nik_hash")
     others = (
-        Worker.objects.current()
-        .filter(version__period=version.period, nik_hash__in=mine)
-        .exclude(version__pemda=version.pemda)
+        RosterVersion.objects.current()
+        .filter(period=version.period)
+        .exclude(pemda=version.pemda)
+        .select_related("pemda")
     )
-    pairs = pl.DataFrame(
-        list(others.values_list("nik_hash", "version__pemda__code").distinct()),
-        schema={"nik_hash": pl.String, "pemda": pl.String},
-        orient="row",
+    mine = store.version_rows(version, ["nik_key"])
+    pairs = (
+        store.versions_rows(others, ["nik_key"])
+        .join(mine, on="nik_key", how="semi")
+        .select("nik_key", pl.col("pemda_code").alias("pemda"))
+        .unique()
+        .collect()
     )
-    gap.financed_twice = pairs["nik_hash"].n_unique()
-    per_pemda = pairs.group_by("pemda").agg(pl.col("nik_hash").n_unique()).sort("pemda")
+    gap.financed_twice = pairs["nik_key"].n_unique()
+    per_pemda = pairs.group_by("pemda").agg(pl.col("nik_key").n_unique()).sort("pemda")
     gap.financed_twice_with = dict(per_pemda.iter_rows())
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from django.db.models import Avg, Count
+import polars as pl
 
 from monev.budgets.models import BudgetSource, RegulationKind
 from monev.budgets.services import BudgetRow, budget_lines_save, regulation_create
 from monev.core.scope import SYSTEM
 from monev.regions.models import Pemda
-from monev.rosters.models import Worker, WorkerCategory
+from monev.rosters import store
+from monev.rosters.models import RosterVersion, WorkerCategory
 from monev.workforce.services import participants_import, workforce_import
 
 BPU_PACKAGE = 16_800  # JKK 1% of Rp1,000,000 + JKM Rp6,800 (domain.md §3.3)
@@ -56,11 +57,13 @@ def demo_facts_load(*, pemdas: list[Pemda], fiscal_year: int) -> dict[str, int]:
 
 
 def _yearly_cost(pemda: Pemda) -> dict[str, int]:
+    versions = RosterVersion.objects.current().filter(pemda=pemda).select_related("pemda")
     rows = (
-        Worker.objects.current()
-        .filter(version__pemda=pemda)
-        .values("category")
-        .annotate(n=Count("id"), wage=Avg("wage"))
+        store.versions_rows(versions, ["category", "wage"])
+        .group_by("category")
+        .agg(pl.len().alias("n"), pl.col("wage").mean())
+        .collect()
+        .iter_rows(named=True)
     )
     cost: dict[str, int] = {}
     for row in rows:

@@ -103,3 +103,30 @@ def nik_mask_expr(column: str) -> pl.Expr:
         .then(col.str.slice(0, 4) + pl.lit("********") + col.str.slice(12, 4))
         .otherwise(pl.lit("****************"))
     )
+
+
+# The NIKs of a whole roster version, sealed as one block: one AES-GCM call for millions of
+# rows instead of one per row (0.6 µs each, under the GIL). The plaintext is the CSV of
+# (row_number, nik); the associated data binds the key id and what the block is for.
+BLOCK_AAD = KEY_ID + b"|roster-niks"
+
+
+def niks_seal(frame: pl.DataFrame) -> bytes:
+    """key-id ‖ nonce ‖ AES-GCM(CSV of `row_number`, `nik`) under MONEV_ENCRYPTION_KEY."""
+    plain = frame.select("row_number", "nik").write_csv(include_header=False).encode("ascii")
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = _aead(settings.MONEV_ENCRYPTION_KEY).encrypt(nonce, plain, BLOCK_AAD)
+    return KEY_ID + nonce + sealed
+
+
+def niks_unseal(block: bytes) -> pl.DataFrame:
+    """`row_number`, `nik` of a sealed block. Raises `InvalidTag` when tampered with."""
+    key_id, nonce, sealed = block[:2], block[2 : 2 + NONCE_BYTES], block[2 + NONCE_BYTES :]
+    if key_id != KEY_ID:
+        raise ValueError(f"unknown NIK key id {key_id!r}")
+    plain = _aead(settings.MONEV_ENCRYPTION_KEY).decrypt(nonce, sealed, BLOCK_AAD)
+    return pl.read_csv(
+        plain,
+        has_header=False,
+        schema={"row_number": pl.Int64, "nik": pl.String},
+    )

@@ -41,7 +41,7 @@ ROSTER_SCHEMA = {
     "worker_id": pl.Int64,
     "pemda_code": pl.String,
     "category": pl.String,
-    "nik_hash": pl.String,
+    "nik_key": pl.Int128,
 }
 RESULT_COLUMNS = (
     "worker_id",

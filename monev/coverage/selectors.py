@@ -14,13 +14,13 @@ import polars as pl
 from django.db.models import Sum
 
 from monev.accounts.models import Role
-from monev.core import pii
 from monev.core.scope import SystemActor, scope_for
 from monev.coverage import engine
 from monev.coverage.models import CoverageStat, MatchRun, WorkerStatus
 from monev.coverage.services import applicable_versions
 from monev.regions.models import Pemda
-from monev.rosters.models import Worker
+from monev.rosters import store
+from monev.rosters.models import RosterVersion
 
 COUNTS = (
     "headcount",
@@ -206,7 +206,6 @@ def gap_list(
                 "programs": programs_label(r["programs"]),
                 "since": r["since"],
                 "change": r["change"] or "",
-                "_cipher": worker["nik_cipher"],
                 "wage": worker["wage"],
                 "position": worker["position"],
             }
@@ -217,14 +216,33 @@ def gap_list(
 
 
 def _workers(ids: list[int], q: str | None) -> dict[int, dict[str, Any]]:
-    found: dict[int, dict[str, Any]] = {}
-    fields = ("id", "nik_masked", "name", "nik_cipher", "wage", "position")
-    for start in range(0, len(ids), 900):
-        rows = Worker.objects.filter(id__in=ids[start : start + 900])
-        if q:
-            rows = rows.filter(name__icontains=q)
-        for row in rows.values(*fields):
-            found[row["id"]] = row
+    """Masked NIK, name, wage and position of the given workers, from their versions' files."""
+    if not ids:
+        return {}
+    wanted = pl.DataFrame({"worker_id": ids}, schema={"worker_id": pl.Int64})
+    version_ids = {store.worker_id_parts(i)[0] for i in ids}
+    versions = RosterVersion.objects.filter(pk__in=version_ids).select_related("pemda")
+    rows = store.versions_rows(versions, ["nik_masked", "name", "wage", "position"]).join(
+        wanted.lazy(), on="worker_id", how="semi"
+    )
+    if q:
+        rows = rows.filter(pl.col("name").str.to_lowercase().str.contains(q.lower(), literal=True))
+    frame = rows.select("worker_id", "nik_masked", "name", "wage", "position").collect()
+    return {row["worker_id"]: row for row in frame.iter_rows(named=True)}
+
+
+def _niks(worker_ids: list[int]) -> dict[int, str]:
+    """worker_id -> NIK in clear, opened from the versions' sealed files (export only)."""
+    found: dict[int, str] = {}
+    by_version: dict[int, set[int]] = {}
+    for worker_id in worker_ids:
+        version_id, row_number = store.worker_id_parts(worker_id)
+        by_version.setdefault(version_id, set()).add(row_number)
+    for version in RosterVersion.objects.filter(pk__in=by_version):
+        wanted = pl.Series(sorted(by_version[version.pk]), dtype=pl.Int64)
+        niks = store.version_niks(version).filter(pl.col("row_number").is_in(wanted.implode()))
+        for row_number, nik in niks.iter_rows():
+            found[(version.pk << store.WORKER_ID_SHIFT) + row_number] = nik
     return found
 
 
@@ -262,12 +280,13 @@ def registration_rows(*, user: Any, pemda_code: str, period: str) -> list[list[A
     if not can_export_registration(user, pemda_code):
         raise NotAllowed("registration export")
     rows = gap_list(user=user, pemda_code=pemda_code, period=period, filters=GapFilters())
+    niks = _niks([r["worker_id"] for r in rows])
     out = []
     for r in rows:
         wage_earner = r["category"] in ("NON_ASN", "PERANGKAT_DESA")
         out.append(
             [
-                pii.nik_decrypt(r["_cipher"]),
+                niks[r["worker_id"]],
                 r["name"],
                 "PU" if wage_earner else "BPU",
                 "JKK,JKM,JHT,JP" if wage_earner else "JKK,JKM",

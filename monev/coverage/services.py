@@ -9,18 +9,17 @@ from typing import Any
 
 import polars as pl
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from monev.core.audit import audit_record
-from monev.core.files import atomic_path
 from monev.core.models import Job, JobState
 from monev.coverage import engine
 from monev.coverage.models import CoverageStat, MatchRun, RunState
 from monev.regions.models import Pemda
-from monev.registry.engine import nik_key_expr
 from monev.registry.models import RegistrySnapshot
+from monev.rosters import store
 from monev.rosters.models import RosterVersion
 
 log = logging.getLogger(__name__)
@@ -34,10 +33,6 @@ class MatchError(Exception):
 
 def coverage_dir(period: str) -> Path:
     return Path(settings.DATA_DIR) / "coverage" / period
-
-
-def roster_cache_dir() -> Path:
-    return Path(settings.DATA_DIR) / "coverage" / "rosters"
 
 
 # ------------------------------------------------------------------------------ the roster
@@ -58,36 +53,13 @@ def applicable_versions(period: str) -> dict[str, list[int]]:
     return {code: sorted(ids) for code, ids in sorted(chosen.items())}
 
 
-def _version_file(version_id: int) -> Path:
-    """The pseudonymised rows of a committed roster version, cached as Parquet (immutable)."""
-    target = roster_cache_dir() / f"v{version_id}-k.parquet"
-    if target.exists():
-        return target
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id, category, nik_hash FROM rosters_worker WHERE version_id = %s",
-            [version_id],
-        )
-        rows = cursor.fetchall()
-    frame = pl.DataFrame(
-        rows,
-        schema={"worker_id": pl.Int64, "category": pl.String, "nik_hash": pl.String},
-        orient="row",
-    ).with_columns(nik_key_expr())
-    with atomic_path(target) as partial:
-        frame.write_parquet(partial)
-    return target
-
-
 def roster_frame(versions: dict[str, list[int]]) -> pl.LazyFrame:
-    parts = [
-        pl.scan_parquet(_version_file(version_id)).with_columns(pemda_code=pl.lit(code))
-        for code, ids in versions.items()
-        for version_id in ids
-    ]
-    if not parts:
-        return pl.LazyFrame(schema={**engine.ROSTER_SCHEMA, "nik_key": pl.Int128})
-    return pl.concat(parts).select(*engine.ROSTER_SCHEMA, "nik_key")
+    """`worker_id`, `pemda_code`, `category`, `nik_key` of the given versions' rows."""
+    ids = [version_id for version_ids in versions.values() for version_id in version_ids]
+    chosen = RosterVersion.objects.filter(pk__in=ids).select_related("pemda").order_by("pk")
+    return store.versions_rows(chosen, columns=["category", "nik_key"]).select(
+        *engine.ROSTER_SCHEMA
+    )
 
 
 # ------------------------------------------------------------------------------ the match

@@ -17,8 +17,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+import polars as pl
 from django.db import connection
-from django.db.models import Avg, Count, Min, Sum
+from django.db.models import Min, Sum
 
 log = logging.getLogger(__name__)
 
@@ -138,15 +139,18 @@ def roster_first_commit(period: str) -> dict[str, dt.datetime]:
 
 def mean_wages(period: str) -> dict[tuple[str, str], float]:
     """(Pemda, category) -> mean monthly wage on the current roster of the period."""
-    from monev.rosters.models import Worker
+    from monev.rosters import store
+    from monev.rosters.models import RosterVersion
 
-    rows = (
-        Worker.objects.filter(version__is_current=True, version__period=period, wage__gt=0)
-        .values_list("version__pemda__code", "category")
-        .annotate(mean=Avg("wage"), n=Count("id"))
-        .order_by()
+    versions = RosterVersion.objects.current().filter(period=period).select_related("pemda")
+    means = (
+        store.versions_rows(versions, ["category", "wage"])
+        .filter(pl.col("wage") > 0)
+        .group_by("pemda_code", "category")
+        .agg(pl.col("wage").mean())
+        .collect()
     )
-    return {(p, c): float(mean) for p, c, mean, _n in rows}
+    return {(p, c): float(mean) for p, c, mean in means.iter_rows()}
 
 
 # --- budgets and regulations (issue 5) ----------------------------------------------------

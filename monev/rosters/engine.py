@@ -2,8 +2,8 @@
 the pseudonymised rows for storage.
 
 Nothing here touches the database; `services.py` feeds it the kecamatan codes and the other
-Pemda's hashes and writes the result. The clear NIK lives only in the frames of this module,
-in memory, and is dropped by `prepare_rows` before anything is stored.
+Pemda's keys and writes the result. The clear NIK lives only in the frames of this module,
+in memory, and leaves `prepare_rows` only sealed (`pii.niks_seal`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from django.conf import settings
 from monev.core import pii
 from monev.core.headers import canonical_headers
 from monev.core.nik import nik_validate
+from monev.registry.engine import nik_key_expr
 from monev.registry.hashing import nik_hash_expr, nik_hash_fixed
 from monev.rosters.models import WAGE_EARNER_CATEGORIES, FundingSource, WorkerCategory
 
@@ -247,8 +248,9 @@ def validate_rows(
     prefixes: frozenset[str],
     hash_niks: bool = True,
 ) -> Validation:
-    """Every rule on every row, vectorised. Adds `nik_hash` for rows with a valid NIK
-    (`hash_niks=False` only for the benchmark's no-storage floor)."""
+    """Every rule on every row, vectorised. Adds `nik_key` (the join key of the NIK's HMAC,
+    `registry.engine.nik_key_expr`) for rows with a valid NIK (`hash_niks=False` only for
+    the benchmark's no-storage floor)."""
     kept: list[pl.DataFrame] = []
     error_parts: list[pl.DataFrame] = []
     for chunk in list(frame.iter_slices(VALIDATE_CHUNK)) or [frame]:  # row-local rules by slice
@@ -272,7 +274,11 @@ def validate_rows(
     bad_rows = errors.filter(pl.col("severity") == "error")["row"].unique()
     rows = rows.with_columns(valid=~pl.col("row").is_in(bad_rows.implode()))
     if hash_niks:
-        rows = rows.with_columns(nik_hash=_hash_valid(rows))
+        rows = (
+            rows.with_columns(nik_hash=_hash_valid(rows))
+            .with_columns(nik_key_expr())
+            .drop("nik_hash")
+        )
     return Validation(rows=rows, errors=errors)
 
 
@@ -425,18 +431,18 @@ def _hash_valid(rows: pl.DataFrame) -> pl.Series:
 def add_other_pemda_flags(validation: Validation, matches: pl.DataFrame) -> Validation:
     """Warnings (not errors) for rows whose NIK is on another Pemda's current roster.
 
-    `matches` has `nik_hash` and `pemda_code` (one row per other Pemda holding the NIK).
+    `matches` has `nik_key` and `pemda_code` (one row per other Pemda holding the NIK).
     """
     if matches.height == 0:
         return validation
-    others = matches.group_by("nik_hash").agg(
+    others = matches.group_by("nik_key").agg(
         pl.col("pemda_code").unique().sort().str.join(", ").alias("detail")
     )
     flagged = (
         validation.rows.lazy()
-        .select("row", "nik_hash", "valid")
+        .select("row", "nik_key", "valid")
         .filter(pl.col("valid"))
-        .join(others.lazy(), on="nik_hash", how="inner")
+        .join(others.lazy(), on="nik_key", how="inner")
         .select(
             "row",
             pl.lit("nik").alias("column"),
@@ -453,52 +459,40 @@ def add_other_pemda_flags(validation: Validation, matches: pl.DataFrame) -> Vali
 # -------------------------------------------------------------------------------- preparing
 
 
-STORED_COLUMNS = (
-    "row_number",
-    "nik_hash",
-    "nik_cipher",
-    "nik_masked",
-    "name",
-    "category",
-    "position",
-    "wage",
-    "funding_source",
-    "desa_code",
-    "birth_date",
-    "sex",
-)
+@dataclass
+class Prepared:
+    """The valid rows as a version stores them (no NIK in clear) and their NIKs, sealed."""
+
+    rows: pl.DataFrame
+    sealed: bytes
 
 
-def prepare_rows(validation: Validation) -> pl.DataFrame:
-    """The valid rows as they are stored: hash, ciphertext and mask instead of the NIK.
+def prepare_rows(validation: Validation) -> Prepared:
+    """The valid rows as they are stored: the join key and the mask instead of the NIK, and
+    the NIKs sealed in one block (`pii.niks_seal`).
 
     Consumes `validation.rows` (emptied once the valid rows are copied out) so a large file's
     rows are not held twice; read the counts before calling.
     """
-    # Sorted by hash, the nik_hash index is then filled leaf by leaf instead of at random.
-    # One step at a time, dropping what is done with, so at most two copies of the rows are
-    # alive at once (a lazy filter-and-sort held three: over 2 GB for 3 M rows).
-    valid = validation.rows.filter(pl.col("valid")).select("row", "nik", "nik_hash", *KEPT_COLUMNS)
+    valid = validation.rows.filter(pl.col("valid")).select(
+        pl.col("row").alias("row_number"), "nik", "nik_key", *KEPT_COLUMNS
+    )
     validation.rows = validation.rows.clear()
-    # The first 16 hex digits as an integer give the same order (ties are one in 2^64),
-    # at a fraction of the cost of comparing 64-character strings.
-    prefix = valid.get_column("nik_hash").str.slice(0, 16).str.to_integer(base=16, dtype=pl.UInt64)
-    valid = valid[prefix.arg_sort()]
-    cipher = encrypt_series(valid["nik"])
-    return valid.select(
-        pl.col("row").alias("row_number"),
-        "nik_hash",
-        cipher.alias("nik_cipher"),
+    sealed = pii.niks_seal(valid)
+    rows = valid.select(
+        "row_number",
+        "nik_key",
         pii.nik_mask_expr("nik").alias("nik_masked"),
         "name",
-        "category",
+        pl.col("category").cast(pl.String),
         pl.col("position").fill_null(""),
         "wage",
-        pl.col("funding_source").fill_null(""),
+        pl.col("funding_source").cast(pl.String).fill_null(""),
         pl.col("desa_code").fill_null(""),
         "birth_date",
-        "sex",
+        pl.col("sex").cast(pl.String),
     )
+    return Prepared(rows=rows, sealed=sealed)
 
 
 def encrypt_series(niks: pl.Series) -> pl.Series:

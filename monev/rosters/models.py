@@ -1,7 +1,8 @@
 """NIK-level worker lists of each Pemda, versioned per (Pemda, period).
 
-A NIK is never stored in clear: `nik_hash` (HMAC, for every match and join),
-`nik_cipher` (AES-GCM, for the audited registration export only) and `nik_masked`.
+A version's worker rows live in an immutable Parquet file named by `rows_file`
+(`monev.rosters.store`): no NIK in clear, only the join key of its HMAC and the masked form,
+with the NIKs sealed beside it for the audited registration export.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ class RosterVersion(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     diff = models.JSONField(default=dict, blank=True)
+    # The stem of the version's row files under DATA_DIR/rosters (store.rows_write).
+    rows_file = models.CharField(max_length=255, blank=True)
 
     objects = RosterVersionQuerySet.as_manager()
 
@@ -78,56 +81,6 @@ class RosterVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pemda.code} {self.period} v{self.number}"
-
-
-class WorkerQuerySet(ScopedQuerySet, models.QuerySet["Worker"]):
-    scope_field = "version__pemda__code"
-
-    def current(self) -> WorkerQuerySet:
-        return self.filter(version__is_current=True)
-
-
-class Worker(models.Model):
-    """One row of a roster version."""
-
-    # Tuned for bulk loads of millions of rows (docs/formats/roster.md): indexes are declared
-    # in Meta (the version index serves the FK; on the version alone its entries go in at the
-    # end as a version is written, where (version, category) scattered them and cost 2-3 s
-    # per 3 M rows; a plain nik_hash index avoids the extra LIKE index PostgreSQL gets for
-    # db_index=True), and the FK has no database
-    # constraint, whose per-row check at COMMIT cost ~3 µs a row. Worker rows are only ever
-    # written by the roster commit, in the transaction that creates their version; deletes
-    # still cascade through the ORM.
-    version = models.ForeignKey(
-        RosterVersion,
-        on_delete=models.CASCADE,
-        related_name="workers",
-        db_index=False,
-        db_constraint=False,
-    )
-    row_number = models.PositiveIntegerField()
-    nik_hash = models.CharField(max_length=64)
-    nik_cipher = models.CharField(max_length=80)
-    nik_masked = models.CharField(max_length=16)
-    name = models.CharField(max_length=200)
-    category = models.CharField(max_length=16, choices=WorkerCategory.choices)
-    position = models.CharField(max_length=200, blank=True)
-    wage = models.BigIntegerField(null=True, blank=True)  # Rupiah per month
-    funding_source = models.CharField(max_length=16, choices=FundingSource.choices, blank=True)
-    desa_code = models.CharField(max_length=16, blank=True)
-    birth_date = models.DateField(null=True, blank=True)
-    sex = models.CharField(max_length=1, blank=True)  # L/P, from the NIK's day (+40 = P)
-
-    objects = WorkerQuerySet.as_manager()
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["version"], name="rosters_worker_version"),
-            models.Index(fields=["nik_hash"], name="rosters_worker_nik_hash"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.nik_masked} {self.name}"
 
 
 class UploadMode(models.TextChoices):

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 
 from monev.core.audit import audit_record
-from monev.core.scope import get_scoped_or_404
-from monev.rosters import storage
+from monev.core.scope import get_scoped_or_404, scope_for
+from monev.rosters import storage, store
 from monev.rosters.messages import message_for
-from monev.rosters.models import RosterUpload, RosterVersion, Worker
+from monev.rosters.models import RosterUpload, RosterVersion, WorkerCategory
 
 ERROR_COLUMNS = ("row", "column", "code", "severity", "detail")
 
@@ -81,13 +81,42 @@ def upload_errors(
     return ErrorPage(total=frame.height, rows=rows)
 
 
+@dataclass(frozen=True)
+class WorkerRow:
+    """One row of a version's by-name list, as pages and the API show it (NIK masked)."""
+
+    worker_id: int
+    row_number: int
+    nik_masked: str
+    name: str
+    category: str
+    position: str
+    wage: int | None
+    funding_source: str
+    desa_code: str
+
+    @property
+    def category_label(self) -> str:
+        labels = dict(WorkerCategory.choices)
+        return str(labels.get(self.category, self.category))
+
+
+ROW_FIELDS = tuple(WorkerRow.__dataclass_fields__)
+
+
+def _worker_rows(frame: pl.LazyFrame) -> list[WorkerRow]:
+    return [WorkerRow(**row) for row in frame.select(ROW_FIELDS).collect().iter_rows(named=True)]
+
+
 def roster_workers_read(
     *, user: Any, version: RosterVersion, offset: int = 0, limit: int = 100
-) -> tuple[int, list[Worker]]:
+) -> tuple[int, list[WorkerRow]]:
     """A page of the by-name list of a version (masked NIK). Audited as a personal-data read."""
-    workers = Worker.objects.for_user(user).filter(version=version).order_by("row_number")
-    total = workers.count()
-    page = list(workers[offset : offset + limit])
+    if not scope_for(user).allows(version.pemda.code):
+        return 0, []
+    rows = store.version_rows(version).sort("row_number")
+    total = version.rows_accepted
+    page = _worker_rows(rows.slice(offset, limit))
     audit_record(
         actor=user,
         action="roster.read",
@@ -100,22 +129,16 @@ def roster_workers_read(
 
 def roster_diff_read(
     *, user: Any, version: RosterVersion, kind: str, limit: int = 100
-) -> list[Worker]:
+) -> list[WorkerRow]:
     """Who joined, left or changed wage against the replaced version (a by-name read)."""
+    from monev.rosters.services import diff_frames
+
     if version.previous is None or kind not in ("joined", "left", "wage_changed"):
         return []
-    new = Worker.objects.for_user(user).filter(version=version)
-    old = Worker.objects.for_user(user).filter(version=version.previous)
-    if kind == "joined":
-        rows = new.exclude(Exists(old.filter(nik_hash=OuterRef("nik_hash"))))
-    elif kind == "left":
-        rows = old.exclude(Exists(new.filter(nik_hash=OuterRef("nik_hash"))))
-    else:
-        changed = old.filter(nik_hash=OuterRef("nik_hash")).filter(
-            ~Q(wage=OuterRef("wage")) | Q(wage__isnull=True)
-        )
-        rows = new.filter(Exists(changed))
-    result = list(rows.order_by("row_number")[:limit])
+    if not scope_for(user).allows(version.pemda.code):
+        return []
+    frames = diff_frames(store.version_rows(version), store.version_rows(version.previous))
+    result = _worker_rows(frames[kind].sort("row_number").head(limit))
     audit_record(
         actor=user,
         action="roster.read",

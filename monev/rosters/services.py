@@ -5,8 +5,10 @@
     roster_upload_commit(upload=upload, by=user)   # a new RosterVersion, or a rejection
 
 `roster_import` does the three in a row (the CLI and the API's one-shot upload).
-A commit is one transaction: the version row, every worker row (COPY on PostgreSQL), the
-`is_current` flip of the version it replaces, the diff and the audit event.
+A commit writes the version's rows to their immutable files first (`store.rows_write`),
+then records in one transaction the version row that names them, the `is_current` flip of
+the version it replaces, the diff and the audit event. A commit that fails or is killed
+leaves the previous version current and files no version names (`store.orphans_purge`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -29,14 +31,12 @@ from monev.core.nik import district_prefixes
 from monev.core.scope import SYSTEM, scope_for
 from monev.regions.codes import parse_period
 from monev.regions.models import Pemda
-from monev.rosters import engine, storage
-from monev.rosters.bulk import workers_insert
+from monev.rosters import engine, storage, store
 from monev.rosters.models import (
     RosterUpload,
     RosterVersion,
     UploadMode,
     UploadState,
-    Worker,
 )
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,6 @@ Progress = Callable[[int, int, str], None]
 # Files above this size validate in a background job; smaller ones inline in the request.
 INLINE_LIMIT_BYTES = 2 * 1024 * 1024
 MAX_UPLOAD_BYTES = 1024 * 1024 * 1024
-LOOKUP_CHUNK = 5_000
 
 
 class RosterInputError(ValueError):
@@ -107,7 +106,7 @@ def roster_upload_validate(
 
 def _validate(
     upload: RosterUpload, progress: Progress, *, keep_prepared: bool, data: bytes | None = None
-) -> pl.DataFrame | None:
+) -> engine.Prepared | None:
     progress(0, 4, "membaca berkas")
     try:
         source = data if data is not None else storage.source_load(upload.pk)
@@ -132,7 +131,7 @@ def _validate(
     del validation  # the clear NIKs go here; only hashes, ciphertexts and masks remain
     _finish_validation(upload, errors, total=total, valid=valid)
     if keep_prepared:
-        storage.frame_save(upload.pk, "prepared", prepared)
+        storage.prepared_save(upload.pk, prepared)
     progress(4, 4, "selesai diperiksa")
     return prepared
 
@@ -144,23 +143,23 @@ def _period_end(period: str) -> dt.date:
 
 
 def _other_pemda_matches(upload: RosterUpload, validation: engine.Validation) -> pl.DataFrame:
-    """(nik_hash, pemda_code) for valid NIKs of the file on another Pemda's current roster."""
-    others = Worker.objects.current().exclude(version__pemda_id=upload.pemda_id)
-    hashes = validation.rows["nik_hash"].filter(validation.rows["valid"])
-    schema = {"nik_hash": pl.String, "pemda_code": pl.String}
-    n_others = others.count()
-    if n_others == 0 or hashes.len() == 0:
+    """(nik_key, pemda_code) for valid NIKs of the file on another Pemda's current roster
+    (each other Pemda's current versions of the latest period up to the upload's)."""
+    from monev.coverage.services import applicable_versions
+
+    schema = {"nik_key": pl.Int128, "pemda_code": pl.String}
+    ids = [
+        version_id
+        for code, version_ids in applicable_versions(upload.period).items()
+        if code != upload.pemda.code
+        for version_id in version_ids
+    ]
+    keys = validation.rows.lazy().filter(pl.col("valid")).select("nik_key")
+    if not ids:
         return pl.DataFrame(schema=schema)
-    fields = ("nik_hash", "version__pemda__code")
-    if n_others <= hashes.len():  # fewer stored rows than file rows: read them all
-        stored = pl.DataFrame(list(others.values_list(*fields)), schema=schema, orient="row")
-        return stored.filter(pl.col("nik_hash").is_in(hashes.implode()))
-    found: list[tuple[str, str]] = []
-    values = hashes.to_list()
-    for start in range(0, len(values), LOOKUP_CHUNK):
-        chunk = values[start : start + LOOKUP_CHUNK]
-        found.extend(others.filter(nik_hash__in=chunk).values_list(*fields))
-    return pl.DataFrame(found, schema=schema, orient="row")
+    versions = RosterVersion.objects.filter(pk__in=ids).select_related("pemda")
+    stored = store.versions_rows(versions, columns=["nik_key"]).select("nik_key", "pemda_code")
+    return stored.join(keys, on="nik_key", how="semi").unique().collect()
 
 
 def _finish_validation(
@@ -181,7 +180,7 @@ def _finish_validation(
 
 
 def roster_upload_commit(
-    *, upload: RosterUpload, by: Any, prepared: pl.DataFrame | None = None
+    *, upload: RosterUpload, by: Any, prepared: engine.Prepared | None = None
 ) -> RosterUpload:
     """Commit the valid rows as a new version, or reject the upload (strict mode with errors).
 
@@ -194,11 +193,11 @@ def roster_upload_commit(
     if not upload.can_commit:
         return _reject(upload, by)
     if prepared is None:
-        prepared = storage.frame_load(upload.pk, "prepared")
+        prepared = storage.prepared_load(upload.pk)
     if prepared is None:
         raise RosterInputError("baris yang sudah diperiksa tidak ditemukan; unggah ulang")
     _commit(upload, prepared, by)
-    storage.frame_delete(upload.pk, "prepared")
+    storage.prepared_delete(upload.pk)
     return upload
 
 
@@ -214,7 +213,7 @@ def _reject(upload: RosterUpload, by: Any) -> RosterUpload:
             pemda_code=upload.pemda.code,
             changes=_counts(upload),
         )
-    storage.frame_delete(upload.pk, "prepared")
+    storage.prepared_delete(upload.pk)
     return upload
 
 
@@ -230,9 +229,33 @@ def _counts(upload: RosterUpload) -> dict[str, Any]:
 
 
 def _commit(
-    upload: RosterUpload, prepared: pl.DataFrame, by: Any, progress: Progress = _no_progress
+    upload: RosterUpload, prepared: engine.Prepared, by: Any, progress: Progress = _no_progress
 ) -> RosterVersion:
-    categories = sorted(prepared["category"].unique().drop_nulls().to_list())
+    rows = prepared.rows
+    categories = sorted(rows["category"].unique().drop_nulls().to_list())
+    progress(4, 6, "menyimpan baris")
+    rows_file = store.rows_write(
+        rows,
+        prepared.sealed,
+        pemda_code=upload.pemda.code,
+        period=upload.period,
+        upload_id=upload.pk,
+    )
+    try:
+        return _record_version(upload, rows, rows_file, categories, by, progress)
+    except BaseException:
+        store.rows_delete(rows_file)  # no version names them
+        raise
+
+
+def _record_version(
+    upload: RosterUpload,
+    rows: pl.DataFrame,
+    rows_file: str,
+    categories: list[str],
+    by: Any,
+    progress: Progress,
+) -> RosterVersion:
     with transaction.atomic():
         Pemda.objects.select_for_update().filter(pk=upload.pemda_id).first()  # serialise
         replaced = _versions_replaced(upload, set(categories))
@@ -245,17 +268,16 @@ def _commit(
             source_name=upload.source_name,
             source_sha256=upload.source_sha256,
             rows_total=upload.rows_total,
-            rows_accepted=prepared.height,
-            rows_rejected=upload.rows_total - prepared.height,
+            rows_accepted=rows.height,
+            rows_rejected=upload.rows_total - rows.height,
             created_by=upload.created_by,
             previous=replaced[0] if replaced else None,
+            rows_file=rows_file,
         )
-        progress(4, 6, "menyimpan baris")
-        workers_insert(version.pk, prepared)
         progress(5, 6, "membandingkan dengan versi sebelumnya")
         if replaced:
             RosterVersion.objects.filter(pk__in=[v.pk for v in replaced]).update(is_current=False)
-            version.diff = _diff(version.pk, [v.pk for v in replaced])
+            version.diff = _diff(rows, replaced)
             version.save(update_fields=["diff"])
         progress(6, 7, "mencatat")
         upload.state = UploadState.COMMITTED
@@ -288,38 +310,29 @@ def _next_number(upload: RosterUpload) -> int:
     return (last or 0) + 1
 
 
-def _diff(version_id: int, previous_ids: list[int]) -> dict[str, int]:
-    """Joined, left and wage changed against the replaced versions, counted in SQL.
+def _diff(rows: pl.DataFrame, replaced: list[RosterVersion]) -> dict[str, int]:
+    """Joined, left and wage changed against the replaced versions."""
+    new = rows.lazy().select("nik_key", "wage")
+    old = pl.concat([store.version_rows(v, ["nik_key", "wage"]) for v in replaced])
+    changes = diff_frames(new, old)
+    return {kind: frame.select(pl.len()).collect().item() for kind, frame in changes.items()}
 
-    Only the table name and `%s` marks are formatted into the SQL; values are parameters.
-    """
-    table = Worker._meta.db_table
-    marks = ", ".join(["%s"] * len(previous_ids))
-    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
-    in_prev = f"SELECT 1 FROM {table} o WHERE o.version_id IN ({marks}) AND o.nik_hash = n.nik_hash"  # noqa: S608
-    in_new = f"SELECT 1 FROM {table} n WHERE n.version_id = %s AND n.nik_hash = o.nik_hash"  # noqa: S608
-    queries = {
-        "joined": (
-            f"SELECT COUNT(*) FROM {table} n WHERE n.version_id = %s AND NOT EXISTS ({in_prev})",  # noqa: S608
-            [version_id, *previous_ids],
-        ),
-        "left": (
-            f"SELECT COUNT(DISTINCT o.nik_hash) FROM {table} o "  # noqa: S608
-            f"WHERE o.version_id IN ({marks}) AND NOT EXISTS ({in_new})",
-            [*previous_ids, version_id],
-        ),
-        "wage_changed": (
-            f"SELECT COUNT(*) FROM {table} n WHERE n.version_id = %s AND EXISTS "  # noqa: S608
-            f"({in_prev} AND o.wage {distinct} n.wage)",
-            [version_id, *previous_ids],
-        ),
+
+def diff_frames(new: pl.LazyFrame, old: pl.LazyFrame) -> dict[str, pl.LazyFrame]:
+    """The rows behind each count of the diff: new rows that joined, old rows (one per NIK)
+    that left, new rows whose wage differs from an old row of the same NIK."""
+    old_wages = old.select("nik_key", pl.col("wage").alias("_old_wage"))
+    changed = (
+        new.join(old_wages, on="nik_key", how="inner")
+        .filter(pl.col("wage").ne_missing(pl.col("_old_wage")))
+        .drop("_old_wage")
+        .unique(maintain_order=True)
+    )
+    return {
+        "joined": new.join(old, on="nik_key", how="anti"),
+        "left": old.join(new, on="nik_key", how="anti").unique("nik_key", maintain_order=True),
+        "wage_changed": changed,
     }
-    result: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        for key, (sql, params) in queries.items():
-            cursor.execute(sql, params)
-            result[key] = int(cursor.fetchone()[0])
-    return result
 
 
 def roster_import(

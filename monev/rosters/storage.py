@@ -3,8 +3,8 @@
 - `source.enc`: the file as uploaded, AES-256-GCM encrypted (it holds NIKs in clear), kept
   for the error workbook until the upload is purged;
 - `errors.parquet`: row, column, code, severity, detail (no NIK in clear: details are masked);
-- `prepared.parquet`: the valid rows as they will be stored (hash, ciphertext, mask), until
-  the operator confirms.
+- `prepared.parquet` and `prepared.nik`: the valid rows as they will be stored (join key,
+  mask; the NIKs sealed, `pii.niks_seal`), until the operator confirms.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from pathlib import Path
 import polars as pl
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
+
+from monev.rosters.engine import Prepared
 
 _NONCE = 12
 
@@ -56,6 +58,24 @@ def frame_load(upload_id: int, name: str) -> pl.DataFrame | None:
 
 def frame_delete(upload_id: int, name: str) -> None:
     (upload_dir(upload_id) / f"{name}.parquet").unlink(missing_ok=True)
+
+
+def prepared_save(upload_id: int, prepared: Prepared) -> None:
+    frame_save(upload_id, "prepared", prepared.rows)
+    (upload_dir(upload_id) / "prepared.nik").write_bytes(prepared.sealed)
+
+
+def prepared_load(upload_id: int) -> Prepared | None:
+    rows = frame_load(upload_id, "prepared")
+    sealed = upload_dir(upload_id) / "prepared.nik"
+    if rows is None or not sealed.exists():
+        return None
+    return Prepared(rows=rows, sealed=sealed.read_bytes())
+
+
+def prepared_delete(upload_id: int) -> None:
+    frame_delete(upload_id, "prepared")
+    (upload_dir(upload_id) / "prepared.nik").unlink(missing_ok=True)
 
 
 def upload_exists(upload_id: int) -> bool:

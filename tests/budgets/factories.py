@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from monev.regions.models import Pemda
-from monev.rosters.models import RosterVersion, Worker
+from monev.rosters import store
+from monev.rosters.models import RosterVersion
 
 
 def roster(pemda: str, period: str, groups: list[tuple[int, str, int | None, str]], *,
@@ -18,18 +20,18 @@ def roster(pemda: str, period: str, groups: list[tuple[int, str, int | None, str
     for count, category, wage, source in groups:
         for _ in range(count):
             n += 1
-            workers.append(_worker(version, n, f"{pemda}-{n}", category, wage, source))
+            workers.append(_worker(n, f"{pemda}-{n}", category, wage, source))
     for tag in shared or []:
         n += 1
-        workers.append(_worker(version, n, tag, "RENTAN", None, "DANA_DESA"))
-    Worker.objects.bulk_create(workers)
+        workers.append(_worker(n, tag, "RENTAN", None, "DANA_DESA"))
+    version.rows_file = store.records_write(workers, pemda_code=pemda, period=period)
+    version.save(update_fields=["rows_file"])
     return version
 
 
-def _worker(version: RosterVersion, n: int, tag: str, category: str, wage: int | None,
-            source: str) -> Worker:  # fmt: skip
-    return Worker(
-        version=version, row_number=n + 1, nik_hash=hashlib.sha256(tag.encode()).hexdigest(),
-        nik_cipher="x", nik_masked="1671********0001", name=f"Pekerja {n}", category=category,
-        wage=wage, funding_source=source,
-    )  # fmt: skip
+def _worker(n: int, tag: str, category: str, wage: int | None, source: str) -> dict[str, Any]:
+    """A worker whose "NIK" is a tag: its hash is the tag's SHA-256, so shared tags match."""
+    return {
+        "row_number": n + 1, "nik": tag, "nik_hash": hashlib.sha256(tag.encode()).hexdigest(),
+        "name": f"Pekerja {n}", "category": category, "wage": wage, "funding_source": source,
+    }  # fmt: skip

@@ -12,6 +12,7 @@ from django.conf import settings
 
 from monev.budgets.gap import gap_compute
 from monev.coverage.models import MatchRun, RunState
+from monev.rosters import store
 
 from .factories import roster
 
@@ -48,7 +49,7 @@ def _run(
 
 def test_protected_workers_cost_nothing(db: Any) -> None:
     version = roster("16.71", "2024-06", [(10, "RENTAN", None, "DANA_DESA")])
-    ids = list(version.workers.order_by("id").values_list("id", flat=True))
+    ids = store.version_rows(version).sort("row_number").collect()["worker_id"].to_list()
     statuses = {i: ("PROTECTED" if n < 7 else "NOT_FOUND") for n, i in enumerate(ids)}
     _run("2024-06", {"16.71": [version.pk]}, statuses, "16.71")
     gap = gap_compute(pemda_code="16.71", period="2024-06")
@@ -57,7 +58,7 @@ def test_protected_workers_cost_nothing(db: Any) -> None:
 
 def test_run_for_another_version_is_ignored(db: Any) -> None:
     version = roster("16.71", "2024-06", [(10, "RENTAN", None, "DANA_DESA")])
-    ids = list(version.workers.values_list("id", flat=True))
+    ids = store.version_rows(version).collect()["worker_id"].to_list()
     _run("2024-06", {"16.71": [version.pk + 999]}, dict.fromkeys(ids, "PROTECTED"), "16.71")
     gap = gap_compute(pemda_code="16.71", period="2024-06")
     assert (gap.protection_source, gap.workers) == ("roster", 10)

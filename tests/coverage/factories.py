@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from monev.core import pii
 from monev.core.scope import SYSTEM
 from monev.regions.models import Pemda
 from monev.registry.models import RegistrySnapshot
 from monev.registry.services import registry_import
-from monev.rosters.models import RosterVersion, Worker
+from monev.rosters import store
+from monev.rosters.models import RosterVersion
 
 REGISTRY_HEADER = "nik,kpj,segmen,program,npp,upah,status,iuran_terakhir,kode_wilayah"
 
@@ -33,18 +33,12 @@ def roster_version(
         rows_total=len(workers),
         rows_accepted=len(workers),
     )
-    Worker.objects.bulk_create(
-        Worker(
-            version=version,
-            row_number=i + 2,
-            nik_hash=pii.nik_hash(n),
-            nik_cipher=pii.nik_encrypt(n),
-            nik_masked=pii.nik_mask(n),
-            name=name,
-            category=category,
-        )
-        for i, (n, name, category) in enumerate(workers)
+    version.rows_file = store.records_write(
+        [{"nik": n, "name": name, "category": category} for n, name, category in workers],
+        pemda_code=pemda_code,
+        period=period,
     )
+    version.save(update_fields=["rows_file"])
     return version
 
 

@@ -206,7 +206,8 @@ def test_no_nik_in_clear_in_any_data_file(tmp_path: Path, settings: Any) -> None
     build(tmp_path)
     files = [p for p in Path(settings.DATA_DIR).rglob("*") if p.is_file()]
     assert any(p.name.startswith("hasil-") for p in files)
-    assert any(p.parent.name == "rosters" for p in files)
+    assert any(p.suffix == ".nik" and "rosters" in p.parts for p in files)  # sealed NIKs
+    assert any(p.suffix == ".parquet" and "rosters" in p.parts for p in files)  # roster rows
     for path in files:
         blob = path.read_bytes()
         for number, _category in PEOPLE.values():

@@ -10,7 +10,8 @@ import pytest
 
 from monev.core.scope import SYSTEM
 from monev.rosters import selectors, services
-from monev.rosters.models import RosterVersion, UploadMode, UploadState, Worker
+from monev.rosters.models import RosterVersion, UploadMode, UploadState
+from tests.rosters.stored import stored_count, stored_rows
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "rosters"
 GOLDEN = sorted(p for p in DATA.iterdir() if p.suffix in {".csv", ".xlsx", ".pdf"})
@@ -34,7 +35,7 @@ def test_golden_file(path: Path, palembang: Any) -> None:
     assert upload.rows_valid == expected["valid"]
     committed = upload.state == UploadState.COMMITTED
     assert committed == (expected["valid"] > 0)
-    assert Worker.objects.count() == expected["valid"]
+    assert stored_count() == expected["valid"]
     assert all(e["message"] and e["message"] != e["code"] for e in errors)
 
 
@@ -50,7 +51,7 @@ def test_strict_mode_rejects_file_with_any_error(palembang: Any) -> None:
         pemda=palembang, period="2024-06", data=path.read_bytes(), filename=path.name, by=SYSTEM
     )
     assert upload.state == UploadState.REJECTED
-    assert not RosterVersion.objects.exists() and not Worker.objects.exists()
+    assert not RosterVersion.objects.exists() and stored_count() == 0
 
 
 @pytest.mark.django_db
@@ -61,7 +62,6 @@ def test_chunked_processing_gives_the_same_result(
     from monev.rosters import engine
 
     monkeypatch.setattr(engine, "VALIDATE_CHUNK", 2)
-    monkeypatch.setattr(engine, "CRYPTO_CHUNK", 2)
     test_golden_file(DATA / name, palembang)
 
 
@@ -71,4 +71,4 @@ def test_windows_1252_names_survive(palembang: Any) -> None:
     services.roster_import(
         pemda=palembang, period="2024-06", data=path, filename=path.name, by=SYSTEM
     )
-    assert sorted(Worker.objects.values_list("name", flat=True)) == ["André", "José Ramírez"]
+    assert sorted(stored_rows()["name"].to_list()) == ["André", "José Ramírez"]

@@ -9,15 +9,17 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
 from monev.core.models import AuditEvent
-from monev.core.pii import nik_decrypt, nik_hash
+from monev.core.privacy import scan_files
 from monev.core.scope import SYSTEM
-from monev.rosters import services
-from monev.rosters.models import RosterVersion, UploadMode, UploadState, Worker
+from monev.rosters import services, store
+from monev.rosters.models import RosterVersion, UploadMode, UploadState
 from tests.rosters.conftest import nik, roster_csv
+from tests.rosters.stored import stored_count, stored_rows
 
 pytestmark = pytest.mark.django_db
 DATA = Path(__file__).resolve().parent.parent / "data" / "rosters"
@@ -32,7 +34,8 @@ def run(pemda: Any, data: bytes, mode: str = UploadMode.STRICT, period: str = "2
 def snapshot() -> tuple[Any, ...]:
     return (
         list(RosterVersion.objects.values_list("id", "is_current", "number")),
-        list(Worker.objects.values_list("id", "version_id", "nik_hash", "wage")),
+        stored_rows().select("version_id", "row_number", "nik_key", "wage").rows(),
+        sorted(p.name for p in store.root().rglob("*")) if store.root().exists() else [],
     )
 
 
@@ -113,12 +116,9 @@ def test_new_version_replaces_the_old_which_stays_readable_with_a_diff(palembang
     assert (v1.number, v1.is_current, v2.number, v2.is_current) == (1, False, 2, True)
     assert v2.previous_id == v1.pk
     assert v2.diff == {"joined": 2, "left": 1, "wage_changed": 1}
-    assert Worker.objects.filter(version=v1).count() == 3  # the old version stays readable
+    assert stored_count(v1) == 3  # the old version stays readable
     assert list(
-        Worker.objects.current()
-        .filter(version__pemda=palembang)
-        .values_list("version_id", flat=True)
-        .distinct()
+        RosterVersion.objects.current().filter(pemda=palembang).values_list("pk", flat=True)
     ) == [v2.pk]
 
 
@@ -151,9 +151,15 @@ def test_no_input_nik_in_clear_anywhere_in_the_database(palembang: Any, tmp_path
     for value in niks:
         assert value not in dump
         assert value[:12] not in dump  # not even the birth-date prefix unmasked
-    stored = Worker.objects.filter(nik_hash=nik_hash(niks[0])).first()
-    assert stored is not None and nik_decrypt(stored.nik_cipher) == niks[0]
-    assert stored.nik_masked == niks[0][:4] + "********" + niks[0][-4:]
+    for kept in (settings.DATA_DIR, settings.MONEV_HOME / "private"):  # rows, sealed, uploads
+        assert scan_files(kept, set(niks)) == []
+    version = RosterVersion.objects.get()
+    sealed = dict(store.version_niks(version).iter_rows())
+    rows = stored_rows(version).sort("row_number")
+    assert sorted(sealed.values()) == sorted(niks)  # the registration copy opens
+    first = rows.row(0, named=True)
+    assert sealed[first["row_number"]] == niks[0]
+    assert first["nik_masked"] == niks[0][:4] + "********" + niks[0][-4:]
 
 
 def _dump_database() -> str:
@@ -287,3 +293,27 @@ def test_purge_deletes_old_upload_files_only(palembang: Any) -> None:
     assert out.getvalue().startswith("1 ")
     assert not storage.upload_exists(old.pk) and storage.upload_exists(new.pk)
     assert AuditEvent.objects.filter(action="roster.purge").exists()
+
+
+def test_purge_deletes_row_files_no_version_names(palembang: Any) -> None:
+    import os
+    import time
+
+    kept = run(palembang, roster_csv([(nik(1), "A", "RENTAN", "")])).version
+    left = store.records_write(
+        [{"nik": nik(2), "category": "RENTAN"}], pemda_code="16.71", period="2024-06"
+    )  # a commit killed after writing its rows: no version names them
+    fresh = store.records_write(
+        [{"nik": nik(3), "category": "RENTAN"}], pemda_code="16.71", period="2024-06"
+    )  # a commit still running
+    day_ago = time.time() - 2 * 24 * 3600
+    for stem in (left, kept.rows_file):
+        for suffix in (".parquet", ".nik"):
+            os.utime((store.root() / stem).with_suffix(suffix), (day_ago, day_ago))
+    out = io.StringIO()
+    call_command("purge_uploads", "--days", "90", stdout=out)
+    assert "2 berkas baris tanpa versi dihapus" in out.getvalue()
+    files = [p for p in store.root().rglob("*") if p.is_file()]
+    remaining = {p.relative_to(store.root()).with_suffix("").as_posix() for p in files}
+    assert remaining == {kept.rows_file, fresh}
+    assert stored_count(kept) == 1

@@ -12,9 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from monev.core.models import AuditEvent, Job
 from monev.core.scope import SYSTEM
 from monev.rosters import services
-from monev.rosters.models import RosterUpload, RosterVersion, UploadState, Worker
+from monev.rosters.models import RosterUpload, RosterVersion, UploadState
 from tests.conftest import bearer
 from tests.rosters.conftest import nik, roster_csv
+from tests.rosters.stored import stored_count
 
 pytestmark = pytest.mark.django_db
 GOOD = roster_csv([(nik(1), "Ani", "NON_ASN", "2.500.000"), (nik(2), "Budi", "RT/RW", "")])
@@ -81,7 +82,7 @@ def test_accept_valid_commits_only_valid_rows(client_for: Any) -> None:
     upload = RosterUpload.objects.get()
     assert upload.state == UploadState.INVALID and upload.can_commit
     client.post(f"/daftar-pekerja/unggah/{upload.pk}/simpan/")
-    assert Worker.objects.count() == 1
+    assert stored_count() == 1
 
 
 def test_large_upload_validates_in_a_background_job_with_progress(

@@ -184,7 +184,7 @@ def test_engine_needs_no_database() -> None:
         {
             "pemda_code": ["16.04"],
             "row": [2],
-            "nik_hash": ["h"],
+            "nik_hash": ["a" * 64],
             "nik_masked": ["1604********0001"],
             "name": ["a"],
             "kode_wilayah": ["16.04.01"],
@@ -198,7 +198,7 @@ def test_engine_needs_no_database() -> None:
         schema_overrides={"desa_code": pl.String, "occupation": pl.String, "birth_date": pl.Date},
     )
     registry = pl.LazyFrame(
-        {"nik_hash": ["x"], "programs": [3], "active": [True], "paid_until": [None]},
+        {"nik_hash": ["b" * 64], "programs": [3], "active": [True], "paid_until": [None]},
         schema_overrides={"programs": pl.UInt8, "paid_until": pl.Int32},
     )
     out = engine.target_results(

@@ -45,7 +45,7 @@ RESULT_COLUMNS = (
     "status",
     "roster_status",
 )
-ROSTER_SCHEMA = {"pemda_code": pl.String, "category": pl.String, "nik_hash": pl.String}
+ROSTER_SCHEMA = {"pemda_code": pl.String, "category": pl.String, "nik_key": pl.Int128}
 
 
 def period_start(period: str) -> dt.date:
@@ -147,10 +147,10 @@ def protection_status(people: pl.LazyFrame, registry: pl.LazyFrame, period: str)
 def roster_status(people: pl.LazyFrame, rosters: pl.LazyFrame) -> pl.LazyFrame:
     """RENTAN_BACKLOG: on the person's own Pemda's current RENTAN roster (registration is
     pending); OTHER_ROSTER: on some other current roster; NO_ROSTER: on none."""
-    anywhere = rosters.select("nik_hash").unique().with_columns(_any=pl.lit(True))
+    anywhere = rosters.select("nik_key").unique().with_columns(_any=pl.lit(True))
     rentan = (
         rosters.filter(pl.col("category") == "RENTAN")
-        .select("pemda_code", "nik_hash")
+        .select("pemda_code", "nik_key")
         .unique()
         .with_columns(_rentan=pl.lit(True))
     )
@@ -162,8 +162,8 @@ def roster_status(people: pl.LazyFrame, rosters: pl.LazyFrame) -> pl.LazyFrame:
         .otherwise(pl.lit("NO_ROSTER"))
     )
     return (
-        people.join(rentan, on=["pemda_code", "nik_hash"], how="left")
-        .join(anywhere, on="nik_hash", how="left")
+        people.join(rentan, on=["pemda_code", "nik_key"], how="left")
+        .join(anywhere, on="nik_key", how="left")
         .with_columns(roster_status=value.cast(pl.Enum(list(ROSTER_STATUSES))))
         .drop("_rentan", "_any")
     )
