@@ -4,7 +4,8 @@
     .venv/bin/python bench/roster_import.py --rows 300000 --db sqlite
 
 Generates a synthetic roster (realistic NIKs over real kecamatan codes, ~1% invalid, ~0.5%
-duplicates, Indonesian Excel CSV: `;` separator, `2.500.000` wages), then runs, each in its
+duplicates, Indonesian Excel CSV: `;` separator, wages on 500 levels written `2.500.000`,
+four spellings of funding sources), then runs, each in its
 own process so peak memory is per step:
 
 - the floor: Polars reading and validating the same file, no hashing, no storage;
@@ -27,6 +28,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import polars as pl
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -63,8 +66,17 @@ def init_db() -> None:
     reference_load()
 
 
+# How people type funding sources; wages on 500 levels, written as Indonesian Excel does.
+SOURCES = ["APBD Kab/Kota", "APBD Kabupaten", "Dana Desa", "ADD"]
+
+
+def _rupiah(amount: pl.Expr) -> pl.Expr:
+    """1500000 → "1.500.000" (amounts of seven digits)."""
+    text = amount.cast(pl.String)
+    return text.str.slice(0, 1) + "." + text.str.slice(1, 3) + "." + text.str.slice(4, 3)
+
+
 def generate(path: Path, rows: int) -> None:
-    import polars as pl
 
     from monev.core.nik import district_prefixes
 
@@ -98,8 +110,12 @@ def generate(path: Path, rows: int) -> None:
         pl.format("Pekerja Nomor {}", "i").alias("nama"),
         pl.col("kategori").replace_strict(dict(enumerate(labels)), return_dtype=pl.String),
         pl.lit("Staf").alias("jabatan"),
-        pl.when(pl.col("kategori") < 2).then(pl.lit("2.750.000")).alias("upah"),
-        pl.when(pl.col("kategori") < 2).then(pl.lit("APBD Kab/Kota")).alias("sumber_dana"),
+        pl.when(pl.col("kategori") < 2)
+        .then(_rupiah(1_500_000 + 5_000 * (pl.col("i") % 500)))
+        .alias("upah"),
+        pl.when(pl.col("kategori") < 2)
+        .then(pl.col("i").mod(4).replace_strict(dict(enumerate(SOURCES)), return_dtype=pl.String))
+        .alias("sumber_dana"),
         pl.lit(None, dtype=pl.String).alias("kode_desa"),
         pl.col("i"),
     )
@@ -130,8 +146,6 @@ def child(args: argparse.Namespace) -> None:
         print(json.dumps({"bytes": Path(args.file).stat().st_size}))
         return
     import datetime as dt
-
-    import polars as pl
 
     from monev.core.nik import district_prefixes
     from monev.rosters import engine

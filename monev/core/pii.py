@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import io
 import os
 from functools import lru_cache
 
@@ -106,14 +107,19 @@ def nik_mask_expr(column: str) -> pl.Expr:
 
 
 # The NIKs of a whole roster version, sealed as one block: one AES-GCM call for millions of
-# rows instead of one per row (0.6 µs each, under the GIL). The plaintext is the CSV of
-# (row_number, nik); the associated data binds the key id and what the block is for.
+# rows instead of one per row (0.6 µs each, under the GIL). The plaintext is the Arrow IPC
+# stream of (row_number, nik), LZ4-compressed (0.13 s per 3 M rows; CSV took 0.4 s); the
+# associated data binds the key id and what the block is for.
 BLOCK_AAD = KEY_ID + b"|roster-niks"
 
 
 def niks_seal(frame: pl.DataFrame) -> bytes:
-    """key-id ‖ nonce ‖ AES-GCM(CSV of `row_number`, `nik`) under MONEV_ENCRYPTION_KEY."""
-    plain = frame.select("row_number", "nik").write_csv(include_header=False).encode("ascii")
+    """key-id ‖ nonce ‖ AES-GCM(Arrow IPC of `row_number`, `nik`) under MONEV_ENCRYPTION_KEY."""
+    buffer = io.BytesIO()
+    frame.select(pl.col("row_number").cast(pl.Int64), pl.col("nik").cast(pl.String)).write_ipc(
+        buffer, compression="lz4"
+    )
+    plain = buffer.getbuffer()  # no second copy of the plaintext
     nonce = os.urandom(NONCE_BYTES)
     sealed = _aead(settings.MONEV_ENCRYPTION_KEY).encrypt(nonce, plain, BLOCK_AAD)
     return KEY_ID + nonce + sealed
@@ -125,8 +131,4 @@ def niks_unseal(block: bytes) -> pl.DataFrame:
     if key_id != KEY_ID:
         raise ValueError(f"unknown NIK key id {key_id!r}")
     plain = _aead(settings.MONEV_ENCRYPTION_KEY).decrypt(nonce, sealed, BLOCK_AAD)
-    return pl.read_csv(
-        plain,
-        has_header=False,
-        schema={"row_number": pl.Int64, "nik": pl.String},
-    )
+    return pl.read_ipc(io.BytesIO(plain))
