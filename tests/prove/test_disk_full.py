@@ -34,7 +34,11 @@ def _disk_full(monkeypatch: pytest.MonkeyPatch) -> None:
         Path(file).write_bytes(b"PAR1" + b"\0" * 1000)  # half a file, then the disk is full
         raise OSError(errno.ENOSPC, "No space left on device")
 
+    def sink(self: pl.LazyFrame, path: Any, *args: Any, **kwargs: Any) -> None:
+        write(pl.DataFrame(), path)  # a streamed write runs out of space the same way
+
     monkeypatch.setattr(pl.DataFrame, "write_parquet", write)
+    monkeypatch.setattr(pl.LazyFrame, "sink_parquet", sink)
 
 
 def _parquet_files(root: Path) -> set[str]:
