@@ -114,7 +114,7 @@ def roster_workers_read(
     """A page of the by-name list of a version (masked NIK). Audited as a personal-data read."""
     if not scope_for(user).allows(version.pemda.code):
         return 0, []
-    rows = store.version_rows(version).sort("row_number")
+    rows = store.version_rows(version)  # stored in row order (store.rows_write)
     total = version.rows_accepted
     page = _worker_rows(rows.slice(offset, limit))
     audit_record(
