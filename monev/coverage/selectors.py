@@ -20,7 +20,6 @@ from monev.coverage.models import CoverageStat, MatchRun, WorkerStatus
 from monev.coverage.services import applicable_versions
 from monev.regions.models import Pemda
 from monev.rosters import store
-from monev.rosters.models import RosterVersion
 
 COUNTS = (
     "headcount",
@@ -219,31 +218,11 @@ def _workers(ids: list[int], q: str | None) -> dict[int, dict[str, Any]]:
     """Masked NIK, name, wage and position of the given workers, from their versions' files."""
     if not ids:
         return {}
-    wanted = pl.DataFrame({"worker_id": ids}, schema={"worker_id": pl.Int64})
-    version_ids = {store.worker_id_parts(i)[0] for i in ids}
-    versions = RosterVersion.objects.filter(pk__in=version_ids).select_related("pemda")
-    rows = store.versions_rows(versions, ["nik_masked", "name", "wage", "position"]).join(
-        wanted.lazy(), on="worker_id", how="semi"
-    )
+    rows = store.workers_rows(ids, ["nik_masked", "name", "wage", "position"])
     if q:
         rows = rows.filter(pl.col("name").str.to_lowercase().str.contains(q.lower(), literal=True))
     frame = rows.select("worker_id", "nik_masked", "name", "wage", "position").collect()
     return {row["worker_id"]: row for row in frame.iter_rows(named=True)}
-
-
-def _niks(worker_ids: list[int]) -> dict[int, str]:
-    """worker_id -> NIK in clear, opened from the versions' sealed files (export only)."""
-    found: dict[int, str] = {}
-    by_version: dict[int, set[int]] = {}
-    for worker_id in worker_ids:
-        version_id, row_number = store.worker_id_parts(worker_id)
-        by_version.setdefault(version_id, set()).add(row_number)
-    for version in RosterVersion.objects.filter(pk__in=by_version):
-        wanted = pl.Series(sorted(by_version[version.pk]), dtype=pl.Int64)
-        niks = store.version_niks(version).filter(pl.col("row_number").is_in(wanted.implode()))
-        for row_number, nik in niks.iter_rows():
-            found[(version.pk << store.WORKER_ID_SHIFT) + row_number] = nik
-    return found
 
 
 def programs_label(mask: int | None) -> str:
@@ -280,7 +259,7 @@ def registration_rows(*, user: Any, pemda_code: str, period: str) -> list[list[A
     if not can_export_registration(user, pemda_code):
         raise NotAllowed("registration export")
     rows = gap_list(user=user, pemda_code=pemda_code, period=period, filters=GapFilters())
-    niks = _niks([r["worker_id"] for r in rows])
+    niks = store.workers_niks([r["worker_id"] for r in rows])
     out = []
     for r in rows:
         wage_earner = r["category"] in ("NON_ASN", "PERANGKAT_DESA")

@@ -478,6 +478,23 @@ def add_other_pemda_flags(validation: Validation, matches: pl.DataFrame) -> Vali
     return Validation(rows=validation.rows, errors=errors)
 
 
+def diff_frames(new: pl.LazyFrame, old: pl.LazyFrame) -> dict[str, pl.LazyFrame]:
+    """The rows behind each count of the diff: new rows that joined, old rows (one per NIK)
+    that left, new rows whose wage differs from an old row of the same NIK."""
+    old_wages = old.select("nik_key", pl.col("wage").alias("_old_wage"))
+    changed = (
+        new.join(old_wages, on="nik_key", how="inner")
+        .filter(pl.col("wage").ne_missing(pl.col("_old_wage")))
+        .drop("_old_wage")
+        .unique(maintain_order=True)
+    )
+    return {
+        "joined": new.join(old, on="nik_key", how="anti"),
+        "left": old.join(new, on="nik_key", how="anti").unique("nik_key", maintain_order=True),
+        "wage_changed": changed,
+    }
+
+
 # -------------------------------------------------------------------------------- preparing
 
 

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from monev.core.audit import audit_record
 from monev.core.scope import get_scoped_or_404, scope_for
-from monev.rosters import storage, store
+from monev.rosters import engine, storage, store
 from monev.rosters.messages import message_for
 from monev.rosters.models import RosterUpload, RosterVersion, WorkerCategory
 
@@ -131,13 +131,11 @@ def roster_diff_read(
     *, user: Any, version: RosterVersion, kind: str, limit: int = 100
 ) -> list[WorkerRow]:
     """Who joined, left or changed wage against the replaced version (a by-name read)."""
-    from monev.rosters.services import diff_frames
-
     if version.previous is None or kind not in ("joined", "left", "wage_changed"):
         return []
     if not scope_for(user).allows(version.pemda.code):
         return []
-    frames = diff_frames(store.version_rows(version), store.version_rows(version.previous))
+    frames = engine.diff_frames(store.version_rows(version), store.version_rows(version.previous))
     result = _worker_rows(frames[kind].sort("row_number").head(limit))
     audit_record(
         actor=user,

@@ -152,20 +152,15 @@ def _period_end(period: str) -> dt.date:
 def _other_pemda_matches(upload: RosterUpload, validation: engine.Validation) -> pl.DataFrame:
     """(nik_key, pemda_code) for valid NIKs of the file on another Pemda's current roster
     (each other Pemda's current versions of the latest period up to the upload's)."""
-    from monev.coverage.services import applicable_versions
+    from monev.coverage.services import applicable_versions, roster_frame
 
-    schema = {"nik_key": pl.Int128, "pemda_code": pl.String}
-    ids = [
-        version_id
-        for code, version_ids in applicable_versions(upload.period).items()
+    others = {
+        code: ids
+        for code, ids in applicable_versions(upload.period).items()
         if code != upload.pemda.code
-        for version_id in version_ids
-    ]
+    }
     keys = validation.rows.lazy().filter(pl.col("valid")).select("nik_key")
-    if not ids:
-        return pl.DataFrame(schema=schema)
-    versions = RosterVersion.objects.filter(pk__in=ids).select_related("pemda")
-    stored = store.versions_rows(versions, columns=["nik_key"]).select("nik_key", "pemda_code")
+    stored = roster_frame(others).select("nik_key", "pemda_code")
     return stored.join(keys, on="nik_key", how="semi").unique().collect()
 
 
@@ -321,25 +316,9 @@ def _diff(rows: pl.DataFrame, replaced: list[RosterVersion]) -> dict[str, int]:
     """Joined, left and wage changed against the replaced versions."""
     new = rows.lazy().select("nik_key", "wage")
     old = pl.concat([store.version_rows(v, ["nik_key", "wage"]) for v in replaced])
-    changes = diff_frames(new, old)
-    return {kind: frame.select(pl.len()).collect().item() for kind, frame in changes.items()}
-
-
-def diff_frames(new: pl.LazyFrame, old: pl.LazyFrame) -> dict[str, pl.LazyFrame]:
-    """The rows behind each count of the diff: new rows that joined, old rows (one per NIK)
-    that left, new rows whose wage differs from an old row of the same NIK."""
-    old_wages = old.select("nik_key", pl.col("wage").alias("_old_wage"))
-    changed = (
-        new.join(old_wages, on="nik_key", how="inner")
-        .filter(pl.col("wage").ne_missing(pl.col("_old_wage")))
-        .drop("_old_wage")
-        .unique(maintain_order=True)
-    )
-    return {
-        "joined": new.join(old, on="nik_key", how="anti"),
-        "left": old.join(new, on="nik_key", how="anti").unique("nik_key", maintain_order=True),
-        "wage_changed": changed,
-    }
+    changes = engine.diff_frames(new, old)
+    counts = pl.collect_all([frame.select(pl.len()) for frame in changes.values()])
+    return {kind: count.item() for kind, count in zip(changes, counts, strict=True)}
 
 
 def roster_import(

@@ -169,6 +169,33 @@ def versions_rows(
     return pl.concat([part.select(wanted) for part in parts])
 
 
+def workers_rows(worker_ids: Sequence[int], columns: Iterable[str]) -> pl.LazyFrame:
+    """The given workers' rows (with `worker_id`), read from their versions' files."""
+    from monev.rosters.models import RosterVersion
+
+    wanted = pl.LazyFrame({"worker_id": list(worker_ids)}, schema={"worker_id": pl.Int64})
+    version_ids = {worker_id_parts(i)[0] for i in worker_ids}
+    versions = RosterVersion.objects.filter(pk__in=version_ids).select_related("pemda")
+    return versions_rows(versions, columns).join(wanted, on="worker_id", how="semi")
+
+
+def workers_niks(worker_ids: Sequence[int]) -> dict[int, str]:
+    """worker_id -> NIK in clear, opened from the versions' sealed files. Only the audited
+    registration export calls this; nothing it returns may be stored or logged."""
+    from monev.rosters.models import RosterVersion
+
+    rows: dict[int, list[int]] = {}
+    for worker_id in worker_ids:
+        version_id, row_number = worker_id_parts(worker_id)
+        rows.setdefault(version_id, []).append(row_number)
+    found: dict[int, str] = {}
+    for version in RosterVersion.objects.filter(pk__in=rows):
+        wanted = pl.Series(rows[version.pk], dtype=pl.Int64).implode()
+        niks = version_niks(version).filter(pl.col("row_number").is_in(wanted))
+        found.update(niks.select(worker_id_expr(version.pk), "nik").iter_rows())
+    return found
+
+
 def version_niks(version: RosterVersion) -> pl.DataFrame:
     """`row_number`, `nik` of every row, in clear. Only the audited registration export
     calls this; nothing it returns may be stored or logged."""
