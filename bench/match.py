@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+from _rss import peak_rss_gb
 
 ROOT = Path(__file__).resolve().parent.parent
 PERIOD, PREVIOUS = "2024-06", "2024-05"
@@ -156,7 +156,7 @@ def child(kind: str, directory: Path) -> None:
         result = measure_job(directory)
     else:
         result = measure_floor(directory, "nik_key" if kind == "floor-key" else "nik_hash")
-    result["peak_rss_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    result["peak_rss_gb"] = peak_rss_gb()
     print(json.dumps(result))
 
 

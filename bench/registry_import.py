@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+from _rss import peak_rss_gb
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = Path(tempfile.gettempdir()) / "monev-bench-registry"
@@ -113,7 +113,7 @@ def child(kind: str, path: Path) -> None:
         outcome = registry_import(period="2024-06", path=path, by=SYSTEM, accept_valid=True)
         result = {"rows": outcome.rows_total, "accepted": outcome.rows_accepted}
     result["seconds"] = time.perf_counter() - started
-    result["peak_rss_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    result["peak_rss_gb"] = peak_rss_gb()
     print(json.dumps(result))
 
 

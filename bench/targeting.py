@@ -24,7 +24,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+from _rss import peak_rss_gb
 
 ROOT = Path(__file__).resolve().parent.parent
 PERIOD, AS_OF = "2025-03", "2025-01"
@@ -122,18 +122,6 @@ def generate(directory: Path, people_rows: int, registry_rows: int, seed: int = 
         ),
     )
     roster.write_parquet(directory / "rosters.parquet")
-
-
-def peak_rss_gb() -> float:
-    """This process's own high-water mark (VmHWM). `ru_maxrss` would include the parent's:
-    Linux carries it across fork and exec, and the parent may have generated the data."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024 / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
 
 
 def measure_floor(directory: Path) -> dict[str, float]:
