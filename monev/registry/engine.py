@@ -8,7 +8,8 @@ Stored columns (docs/formats/registry.md): `nik_key` (the first 124 bits of the 
 as an Int128: the join key, ~10× cheaper to hash than the hex, and the hex column would
 quadruple the file and its write time), `segmen` (enum),
 `programs` (bit mask, see PROGRAM_BITS), `npp`, `upah`, `active` (status AKTIF),
-`paid_until` (month index year*12+month-1, or null), `kode_wilayah`.
+`paid_until` (month index year*12+month-1, or null), `kode_wilayah`, `nik_repeated` (the
+NIK has more than one row in the extract).
 """
 
 from __future__ import annotations
@@ -221,7 +222,11 @@ def validate_batches(
         while pending:
             collect(pending.popleft())
     rows = pl.concat(stored)
-    repeats = _repeats(pl.concat(keys))
+    repeats, shared = _repeats(pl.concat(keys))
+    # The match groups a person's rows only where there are several (docs/matching.md).
+    rows = rows.with_columns(
+        nik_repeated=pl.col("row").is_in(shared.implode()) if shared.len() else pl.lit(False)
+    )
     if repeats.height:
         rows = rows.filter(~pl.col("row").is_in(repeats["row"].implode()))
         errors.append(_duplicate_errors(repeats))
@@ -356,22 +361,24 @@ def _normalised(frame: pl.DataFrame, prefixes: frozenset[str]) -> pl.DataFrame:
     return frame.with_columns(_bad=bad)
 
 
-def _repeats(keys: pl.DataFrame) -> pl.DataFrame:
-    """Later rows repeating a NIK, segment and NPP: `row`, `_dup_of` (the first such row)
-    and `_nik_ok`. Only rows whose NIK occurs more than once (a person in two segments, or
-    a real duplicate) get the full-key comparison."""
+def _repeats(keys: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
+    """Later rows repeating a NIK, segment and NPP (`row`, `_dup_of` — the first such row —
+    and `_nik_ok`), and every row whose NIK occurs more than once. Only those (a person in
+    two segments, or a real duplicate) get the full-key comparison."""
     number = keys.get_column("_number")
     ordered = number.sort()  # a sort is ~5× cheaper than is_duplicated here
     repeated = ordered.filter(ordered == ordered.shift(1)).unique()
     if repeated.is_empty():
-        return pl.DataFrame(schema={"row": pl.UInt32, "_dup_of": pl.UInt32, "_nik_ok": pl.Boolean})
+        schema = {"row": pl.UInt32, "_dup_of": pl.UInt32, "_nik_ok": pl.Boolean}
+        return pl.DataFrame(schema=schema), pl.Series("row", [], dtype=pl.UInt32)
     subset = keys.filter(number.is_in(repeated.implode()))
     firsts = subset.group_by("_number", "_key").agg(pl.col("row").min().alias("_dup_of"))
-    return (
+    repeats = (
         subset.join(firsts, on=["_number", "_key"], how="left")
         .filter(pl.col("row") != pl.col("_dup_of"))
         .select("row", "_dup_of", "_nik_ok")
     )
+    return repeats, subset.get_column("row")
 
 
 def _duplicate_errors(repeats: pl.DataFrame) -> pl.DataFrame:

@@ -53,12 +53,39 @@ def test_valid_file_becomes_a_pseudonymised_snapshot(tmp_path: Path) -> None:
         "active",
         "paid_until",
         "kode_wilayah",
+        "nik_repeated",
     ]
+    assert frame["nik_repeated"].to_list() == [False] * 4
     assert frame["nik_key"].to_list() == [int(pii.nik_hash(r["nik"])[:31], 16) for r in GOOD]
     assert frame["programs"].to_list() == [15, 3, 3, 3]
     assert frame["nik_key"][0] == int(pii.nik_hash(GOOD[0]["nik"])[:31], 16)
     assert frame["paid_until"][0] == 2024 * 12 + 5
     assert AuditEvent.objects.filter(action="registry.import").count() == 1
+
+
+def test_rows_of_a_nik_with_several_rows_are_marked(tmp_path: Path) -> None:
+    """The match groups a person's rows only where the import marked them `nik_repeated`:
+    every row of a NIK that occurs twice, including across batches, and no other."""
+    rows = [
+        {"nik": nik(1), "segmen": "PU", "program": "JKK,JKM", "npp": "N1"},
+        {"nik": nik(2), "segmen": "BPU", "program": "JKK,JKM"},
+        {"nik": nik(1), "segmen": "BPU", "program": "JKK,JKM,JHT"},
+        {"nik": nik(3), "segmen": "PU", "program": "JKK,JKM", "npp": "N1"},
+        {"nik": nik(3), "segmen": "PU", "program": "JKK,JKM", "npp": "N1"},  # duplicate
+    ]
+    batches = engine.read_batches(registry_csv(tmp_path / "r.csv", rows), batch_rows=2)
+    checked = engine.validate_batches(
+        batches, period="2024-06", prefixes=frozenset({"167101", "160401"})
+    )
+    assert checked.errors["code"].to_list() == ["duplicate"]
+    keys = [int(pii.nik_hash(r["nik"])[:31], 16) for r in rows]
+    marked = dict(zip(checked.rows["nik_key"], checked.rows["nik_repeated"], strict=True))
+    assert checked.rows.height == 4
+    assert marked == {keys[0]: True, keys[1]: False, keys[3]: True}
+    assert checked.rows.filter(pl.col("nik_key") == keys[0])["nik_repeated"].to_list() == [
+        True,
+        True,
+    ]
 
 
 def test_no_nik_in_clear_in_parquet_audit_or_report(tmp_path: Path) -> None:
