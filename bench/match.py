@@ -4,8 +4,9 @@
     .venv/bin/python bench/match.py --sizes 2 --roster-ratio 0.15
 
 For each size it writes a registry Parquet (pseudonymised: hex HMACs, programmes, status,
-paid-up month), a roster Parquet and the previous period's per-worker results, then runs in
-a fresh process each:
+paid-up month; 3 % of the rows belong to people with two), a roster Parquet and the
+previous period's per-worker results (one Pemda in ten with a newer roster version since),
+then runs in a fresh process each:
 
 - floor: plain Polars join-and-aggregate of the same files (active-with-programmes per NIK
   hash, left join from the roster, counts per Pemda and category), once on the hex
@@ -54,8 +55,14 @@ def nik_key_expr() -> pl.Expr:
 
 
 def generate(directory: Path, registry_rows: int, roster_rows: int, seed: int = 7) -> None:
+    """Files shaped like the real ones: a registry where 3 % of the rows belong to people
+    with two (marked `nik_repeated`, as the import marks them), a roster of 552 Pemda versions with
+    `worker_id` = version × 2³² + row, and previous results in worker order (as the job
+    writes them) where one Pemda in ten has uploaded a new version since."""
     rng = np.random.default_rng(seed)
-    hashes = random_hashes(rng, registry_rows)
+    twice = registry_rows * 3 // 200
+    people = random_hashes(rng, registry_rows - twice)
+    hashes = pl.concat([people, people.head(twice)])
     month = 2024 * 12 + 5
     registry = pl.DataFrame(
         {
@@ -73,32 +80,57 @@ def generate(directory: Path, registry_rows: int, roster_rows: int, seed: int = 
                 None, registry_rows - 1
             ),
         }
+    ).with_columns(
+        nik_repeated=(pl.int_range(pl.len()) < twice) | (pl.int_range(pl.len()) >= pl.len() - twice)
     )
+    registry = registry.sample(fraction=1.0, shuffle=True, seed=seed)
     registry.write_parquet(directory / "registry.parquet", compression="zstd", compression_level=1)
     found = int(roster_rows * 0.7)
-    pick = rng.choice(registry_rows, size=found, replace=False)
-    roster_hashes = pl.concat([hashes.gather(pick), random_hashes(rng, roster_rows - found)])
+    pick = rng.choice(registry_rows - twice, size=found, replace=False)
+    roster_hashes = pl.concat([people.gather(pick), random_hashes(rng, roster_rows - found)])
     pemda = [f"{p:02d}.{r:02d}" for p in range(11, 95) for r in range(1, 8)][:552]
-    roster = pl.DataFrame(
-        {
-            "worker_id": pl.int_range(0, roster_rows, eager=True),
-            "pemda_code": pl.Series(rng.choice(pemda, roster_rows)),
-            "category": pl.Series(rng.choice(CATEGORIES, roster_rows)),
-            "nik_hash": roster_hashes,
-        }
-    ).with_columns(nik_key_expr())
+    version = pl.Series(rng.integers(0, len(pemda), roster_rows)).sort()
+    roster = (
+        pl.DataFrame(
+            {
+                "version": version + 1,
+                "pemda_code": pl.Series(pemda).gather(version),
+                "category": pl.Series(rng.choice(CATEGORIES, roster_rows)),
+                "nik_hash": roster_hashes.sample(fraction=1.0, shuffle=True, seed=seed),
+            }
+        )
+        .with_columns(
+            worker_id=(pl.col("version") * 2**32 + pl.int_range(pl.len()).over("version")),
+            nik_key=nik_key_expr(),
+        )
+        .drop("version")
+    )
     roster.write_parquet(directory / "roster.parquet")
     del registry, hashes
     sys.path.insert(0, str(ROOT))
     from monev.coverage import engine
 
-    previous = roster.drop("nik_hash").sample(fraction=0.95, seed=seed)
+    # Last period's results hold every worker of the versions matched then: the same
+    # versions for nine Pemda in ten; for the tenth an older version of its list, which
+    # lacked 5 % of today's workers and listed the others in another order.
+    older = pl.col("worker_id") // 2**32 % 10 == 0
+    previous = pl.concat(
+        [
+            roster.filter(~older),
+            roster.filter(older)
+            .sample(fraction=0.95, shuffle=True, seed=seed)
+            .with_columns(
+                worker_id=(pl.col("worker_id") // 2**32 + 1000) * 2**32
+                + pl.int_range(pl.len()).over(pl.col("worker_id") // 2**32)
+            ),
+        ]
+    ).drop("nik_hash")
     previous = previous.with_columns(
         status=pl.Series(rng.choice(list(engine.STATUSES), previous.height)).cast(
             engine.STATUS_ENUM
         ),
         since=pl.lit(PREVIOUS),
-    )
+    ).sort("worker_id")
     previous.write_parquet(directory / "previous.parquet")
 
 
