@@ -78,11 +78,12 @@ def registry_matches(registry: pl.LazyFrame, listed: pl.DataFrame, period: str) 
     Two things keep this near the cost of a plain join although every registry row must be
     looked at (an inactive row still makes a worker LAPSED rather than NOT_FOUND):
 
-    - a bitmap of the roster's keys (`_roster_filter`) drops ~90 % of the registry rows
-      while they are read, before any hashing;
+    - a bitmap of the roster's keys (`_roster_filter`) drops the rows of people on no
+      roster while they are read, before any hashing (~85 % of a national extract);
     - a person with one registry row (most of them) joins the roster as the row is; only
       rows of NIKs the import marked `nik_repeated` are grouped per person first. A file
-      without that column is grouped whole (right, only slower).
+      without that column is grouped whole (right, and only 0.1 s slower at 20 M × 3 M:
+      only the rows that passed the bitmap are grouped).
     """
     current = period_index(period)
     active_row = pl.col("active") & (
