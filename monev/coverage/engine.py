@@ -282,12 +282,8 @@ def _status(name: str) -> pl.Expr:
     return pl.lit(name, dtype=STATUS_ENUM)
 
 
-def aggregates(statuses: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
-    """Per (Pemda, category): headcount, each status, Inpres minimum, transitions."""
-    return _aggregate_query(statuses.lazy()).collect()
-
-
 def _aggregate_query(statuses: pl.LazyFrame) -> pl.LazyFrame:
+    """Per (Pemda, category): headcount, each status, Inpres minimum, transitions."""
     status = pl.col("status")
     return (
         statuses.group_by("pemda_code", "category")
