@@ -45,6 +45,7 @@ class RateKind(models.TextChoices):
     WAGE_FLOOR = "wage_floor", _("Dasar upah minimum")
     DISCOUNT = "discount", _("Diskon iuran")
     DEFERRAL = "deferral", _("Penundaan iuran")
+    RECOMPOSITION = "recomposition", _("Rekomposisi iuran")
 
 
 class Confidence(models.TextChoices):
@@ -66,7 +67,7 @@ class ContributionRate(models.Model):
     key = models.SlugField(max_length=80, unique=True)
     programme = models.CharField(max_length=4, choices=Programme.choices)
     segment = models.CharField(max_length=6, choices=Segment.choices)
-    kind = models.CharField(max_length=10, choices=RateKind.choices)
+    kind = models.CharField(max_length=14, choices=RateKind.choices)
     risk_class = models.CharField(max_length=10, choices=RiskClass.choices, blank=True)
     sector = models.CharField(max_length=40, blank=True, help_text=_("Kosong = semua sektor"))
     employer_percent = models.DecimalField(max_digits=7, decimal_places=4, default=0)
@@ -79,6 +80,12 @@ class ContributionRate(models.Model):
         max_digits=7, decimal_places=4, default=0, help_text=_("Diskon/penundaan (%)")
     )
     optional = models.BooleanField(default=False, help_text=_("Hanya dihitung bila diminta"))
+    from_programme = models.CharField(
+        max_length=4,
+        choices=Programme.choices,
+        blank=True,
+        help_text=_("Rekomposisi: program yang iurannya dialihkan"),
+    )
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True, help_text=_("Kosong = masih berlaku"))
     legal_basis = models.CharField(max_length=300)

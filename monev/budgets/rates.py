@@ -56,6 +56,8 @@ class ProgrammeShare:
     worker: int = 0
     government: int = 0
     deferred: int = 0
+    # JKP: the employer part moved here from another programme's share (PP 37/2021)
+    recomposed: dict[str, int] = field(default_factory=dict)
     rows: list[RowUsed] = field(default_factory=list)
 
     @property
@@ -91,7 +93,7 @@ class Contribution:
             "sector": self.sector,
             "programmes": [share.as_dict() for share in self.programmes],
             "totals": {part: self.total(part) for part in parts},
-            "rounding": "half-up ke rupiah penuh per bagian (docs/rates.md)",
+            "rounding": _("dibulatkan ke rupiah terdekat per bagian"),
         }
 
 
@@ -164,8 +166,23 @@ class RateTable:
             government=percent_of(wage_base, base.government_percent),
         )
         self._relief(share, programme, segment, sector, used)
+        for row in self._recompositions(programme, segment, sector):
+            moved = percent_of(wage_base, row.percent)
+            share.recomposed[row.from_programme] = moved
+            share.employer += moved
+            used.append(row)
         share.rows = [_row_used(row) for row in used]
         return share
+
+    def _recompositions(self, programme: str, segment: str, sector: str) -> list[ContributionRate]:
+        return [
+            row
+            for row in self.rows
+            if row.kind == RateKind.RECOMPOSITION
+            and row.programme == programme
+            and row.segment == segment
+            and row.sector in ("", sector)
+        ]
 
     def _relief(
         self,
@@ -287,4 +304,20 @@ def contribution_calculate(
             _("Tidak ada tarif %(s)s yang berlaku pada %(d)s.") % {"s": segment, "d": when}
         )
     shares = [table.share(p, segment, wage, sector, risk) for p in wanted]
+    _recompose(shares)
     return Contribution(segment, wage, when, risk, sector, shares)
+
+
+def _recompose(shares: list[ProgrammeShare]) -> None:
+    """Move each recomposed part out of the programme it comes from (JKK/JKM into JKP), so
+    the employer's bill is the same with or without the receiving programme."""
+    by_programme = {share.programme: share for share in shares}
+    for share in shares:
+        for source, amount in share.recomposed.items():
+            giver = by_programme.get(source)
+            if giver is None:
+                raise ContributionInputError(
+                    _("%(p)s dihitung bersama %(s)s: sebagian iurannya dialihkan dari %(s)s.")
+                    % {"p": share.programme, "s": source}
+                )
+            giver.employer -= amount

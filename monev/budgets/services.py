@@ -37,7 +37,7 @@ SEED_FILE = Path(__file__).parent / "data" / "rates.csv"
 RATE_COLUMNS = [
     "key", "programme", "segment", "kind", "risk_class", "sector", "employer_percent",
     "worker_percent", "government_percent", "employer_amount", "worker_amount", "amount",
-    "percent", "optional", "valid_from", "valid_to", "legal_basis", "confidence", "source", "note",
+    "percent", "optional", "from_programme", "valid_from", "valid_to", "legal_basis", "confidence", "source", "note",
 ]  # fmt: skip
 REQUIRED_RATE_COLUMNS = {
     "key",
@@ -118,6 +118,7 @@ def parse_rate_row(item: dict[str, str]) -> dict[str, Any]:
         "kind": _choice(get["kind"], RateKind, "kind"),
         "risk_class": _choice(get["risk_class"], RiskClass, "risk_class", blank=True),
         "sector": get["sector"],
+        "from_programme": _choice(get["from_programme"], Programme, "from_programme", blank=True),
         "optional": get["optional"].lower() in {"true", "1", "ya", "yes"},
         "valid_from": _date(get["valid_from"], "valid_from"),
         "valid_to": _date(get["valid_to"], "valid_to", blank=True),
@@ -132,6 +133,8 @@ def parse_rate_row(item: dict[str, str]) -> dict[str, Any]:
         values[column] = _rupiah(get[column], column)
     if values["valid_to"] is not None and values["valid_to"] < values["valid_from"]:
         raise ValueError(_("valid_to sebelum valid_from"))
+    if (values["kind"] == RateKind.RECOMPOSITION) != bool(values["from_programme"]):
+        raise ValueError(_("from_programme diisi untuk rekomposisi saja, dan wajib untuknya"))
     return {"key": get["key"], **values}
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import json
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
@@ -87,13 +89,55 @@ def test_pp_7_2025_discount_needs_the_sector() -> None:
     assert (general.total(), labour.total()) == (7_200, 3_600)
 
 
-def test_jkp_is_paid_by_government_and_changes_on_7_feb_2025() -> None:
-    before = contribution_calculate(
-        segment="PU", wage=3_000_000, day="2025-02-06", programmes="JKP"
+def test_jkp_pp_37_2021_government_share_and_recomposition_on_a_capped_wage() -> None:
+    """Issue 18: PU Rp6,000,000 on 2023-06-01 with JKK, JKM and JKP."""
+    result = contribution_calculate(
+        segment="PU", wage=6_000_000, day="2023-06-01", programmes="JKK,JKM,JKP"
     )
-    after = contribution_calculate(segment="PU", wage=3_000_000, day="2025-02-07", programmes="JKP")
-    assert (before.programmes[0].government, after.programmes[0].government) == (13_800, 10_800)
-    assert after.programmes[0].employer == 0
+    by = {s.programme: s for s in result.programmes}
+    assert (result.total("government"), result.total("employer"), result.total()) == (
+        11_000,
+        32_400,
+        43_400,
+    )
+    assert by["JKP"].wage_base == 5_000_000
+    # 0.14% of the capped wage moves from JKK and 0.10% from JKM into JKP
+    assert (by["JKK"].employer, by["JKM"].employer, by["JKP"].employer) == (7_400, 13_000, 12_000)
+    assert by["JKP"].recomposed == {"JKK": 7_000, "JKM": 5_000}
+
+
+def test_jkp_pp_6_2025_recomposes_from_jkk_only() -> None:
+    result = contribution_calculate(
+        segment="PU", wage=6_000_000, day="2025-02-07", programmes="JKK,JKM,JKP"
+    )
+    by = {s.programme: s for s in result.programmes}
+    assert by["JKP"].recomposed == {"JKK": 7_000}
+    assert (by["JKK"].employer, by["JKM"].employer, by["JKP"].government) == (7_400, 18_000, 11_000)
+    assert result.total("employer") == 32_400
+
+
+def test_jkp_without_the_programmes_it_is_recomposed_from_is_refused() -> None:
+    with pytest.raises(ContributionInputError, match="JKK"):
+        contribution_calculate(segment="PU", wage=3_000_000, day="2024-06-01", programmes="JKP")
+
+
+@given(
+    wage=st.integers(min_value=1, max_value=50_000_000),
+    day=st.dates(min_value=dt.date(2021, 2, 2), max_value=dt.date(2026, 12, 31)),
+    risk=st.sampled_from(["very_low", "low", "medium", "high", "very_high"]),
+)
+def test_jkp_never_changes_the_employer_bill(wage: int, day: dt.date, risk: str) -> None:
+    without = contribution_calculate(
+        segment="PU", wage=wage, day=day, risk=risk, programmes="JKK,JKM"
+    )
+    with_jkp = contribution_calculate(
+        segment="PU", wage=wage, day=day, risk=risk, programmes="JKK,JKM,JKP"
+    )
+    base = min(wage, 5_000_000)
+    government = int((Decimal(base) * Decimal("0.22") / 100).quantize(Decimal(1), ROUND_HALF_UP))
+    assert with_jkp.total("employer") == without.total("employer")
+    assert with_jkp.total("government") == government
+    assert with_jkp.total() == without.total() + government
 
 
 @pytest.mark.parametrize(

@@ -108,7 +108,7 @@ def test_calculator_page(db: Any, client_for: Any) -> None:
 def test_rate_page_and_correction(db: Any, client_for: Any) -> None:
     assert "pu-jp-cap-2024" in client_for("lahat").get("/anggaran/tarif/").content.decode()
     header = SEED_FILE.read_text(encoding="utf-8").splitlines()[0] + "\n"
-    fix = header + "pu-jkm-2015,JKM,PU,rate,,,0.31,0,0,0,0,0,0,false,2015-07-01,,PP uji,H,uji,\n"
+    fix = header + "pu-jkm-2015,JKM,PU,rate,,,0.31,0,0,0,0,0,0,false,,2015-07-01,,PP uji,H,uji,\n"
     upload = lambda user, text: client_for(user).post(  # noqa: E731
         "/anggaran/tarif/", {"file": SimpleUploadedFile("t.csv", text.encode())}
     )
