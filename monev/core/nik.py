@@ -5,16 +5,19 @@ birth date (female: day + 40) and a serial. The checks, in the order the first f
 is reported:
 
 1. `nik_missing`       empty cell
-2. `nik_excel_number`  Excel turned the NIK into a number: `1.67101E+15`, `1671011708450001.0`,
-                       or 16 digits ending in `000` (Excel keeps 15 significant digits, and a
-                       NIK typed as a number comes back with its tail zeroed)
+2. `nik_excel_number`  Excel turned the NIK into a number: text such as `1.67101E+15` or
+                       `1671011708450001.0`; an XLSX cell stored as a number reaches this rule
+                       as Excel shows it (`monev.core.xlsx`). A 16-digit text ending in `000`
+                       is *not* mangled: Excel keeps 15 significant digits, so only the 16th
+                       is zeroed, and serials such as 1000 are real.
 3. `nik_not_digits`    anything but digits (after removing spaces and a leading apostrophe)
 4. `nik_length`        not 16 digits
-5. `nik_region_unknown` the first 6 digits are no kecamatan that exists or existed (retired
+5. `nik_serial`        the serial (last 4 digits) is 0000, which Dukcapil never issues
+6. `nik_region_unknown` the first 6 digits are no kecamatan that exists or existed (retired
                        codes such as pre-2022 Papua stay valid: old NIKs keep them)
-6. `nik_birth_date`    day (1–31, or 41–71 for women), month and date must be real (29 Feb only
+7. `nik_birth_date`    day (1–31, or 41–71 for women), month and date must be real (29 Feb only
                        in leap years)
-7. `nik_age`           the birth date gives an age outside the working range at `as_of`
+8. `nik_age`           the birth date gives an age outside the working range at `as_of`
 
 The century is ambiguous (YY): the 2000s are taken when that gives an age of at least
 `MIN_AGE`, else the 1900s. `nik_check` is the scalar twin used by the property tests; both
@@ -38,6 +41,7 @@ CODES = (
     "nik_excel_number",
     "nik_not_digits",
     "nik_length",
+    "nik_serial",
     "nik_region_unknown",
     "nik_birth_date",
     "nik_age",
@@ -75,9 +79,7 @@ def normalise(raw: str | None) -> str | None:
 
 
 def _excel_mangled(value: str) -> bool:
-    if _SCI_RE.match(value) or _DECIMAL_RE.match(value):
-        return True
-    return len(value) == 16 and isdigits(value) and value.endswith("000")
+    return bool(_SCI_RE.match(value) or _DECIMAL_RE.match(value))
 
 
 def _birth(nik: str, as_of: dt.date) -> tuple[dt.date | None, str]:
@@ -108,6 +110,8 @@ def nik_check(raw: str | None, *, prefixes: frozenset[str], as_of: dt.date) -> N
         return NikResult(value, "nik_not_digits")
     if len(value) != 16:
         return NikResult(value, "nik_length")
+    if value.endswith("0000"):
+        return NikResult(value, "nik_serial")
     if value[:6] not in prefixes:
         return NikResult(value, "nik_region_unknown")
     born, sex = _birth(value, as_of)
@@ -160,11 +164,7 @@ def nik_validate(
 def _error_expr(prefixes: frozenset[str], as_of: dt.date) -> pl.Expr:
     nik = pl.col("nik")
     digits16 = nik.str.contains(r"^[0-9]{16}$")
-    excel = (
-        nik.str.contains(_EXCEL_SCI)
-        | nik.str.contains(_EXCEL_DECIMAL)
-        | (digits16 & nik.str.ends_with("000"))
-    )
+    excel = nik.str.contains(_EXCEL_SCI) | nik.str.contains(_EXCEL_DECIMAL)
     born = pl.col("birth_date")
     year, month, day = (
         part.cast(pl.Int32) for part in (born.dt.year(), born.dt.month(), born.dt.day())
@@ -180,6 +180,8 @@ def _error_expr(prefixes: frozenset[str], as_of: dt.date) -> pl.Expr:
         .then(pl.lit("nik_not_digits"))
         .when(~digits16)
         .then(pl.lit("nik_length"))
+        .when(nik.str.ends_with("0000"))
+        .then(pl.lit("nik_serial"))
         .when(~nik.str.slice(0, 6).is_in(sorted(prefixes)))
         .then(pl.lit("nik_region_unknown"))
         .when(born.is_null())

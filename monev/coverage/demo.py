@@ -137,7 +137,7 @@ def _headcounts(pemda: Pemda, rng: random.Random, scale: float) -> dict[str, int
 
 
 class _Niks:
-    """Unique, valid NIKs: a real kecamatan, a birth date (women +40), a serial not x000."""
+    """Unique, valid NIKs: a real kecamatan, a birth date (women +40), a serial 0001–9999."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
@@ -149,9 +149,7 @@ class _Niks:
             year = self.rng.randint(1966, 2004) % 100
             if self.rng.random() < 0.45:
                 day += 40
-            serial = self.rng.randint(1, 9999)
-            if serial % 1000 == 0:
-                continue
+            serial = self.rng.randint(1, 9999)  # 0000 is never issued; 1000 is
             value = f"{district}{day:02d}{month:02d}{year:02d}{serial:04d}"
             if value not in self.seen:
                 self.seen.add(value)

@@ -343,6 +343,7 @@ def _normalised(frame: pl.DataFrame, prefixes: frozenset[str]) -> pl.DataFrame:
     ).with_columns(
         _nik_ok=(pl.col("nik").str.len_bytes() == 16)
         & ~pl.col("nik").str.starts_with("+")
+        & (pl.col("_number") % 10_000 != 0)  # serial 0000 is never issued
         & district
         & (day.is_between(1, 31) | day.is_between(41, 71))
         & month.is_between(1, 12),
@@ -403,6 +404,8 @@ def _nik_error(prefixes: frozenset[str]) -> pl.Expr:
         .then(pl.lit("nik_not_digits"))
         .when(nik.str.len_bytes() != 16)
         .then(pl.lit("nik_length"))
+        .when(nik.str.ends_with("0000"))
+        .then(pl.lit("nik_serial"))
         .when(~nik.str.slice(0, 6).is_in(sorted(prefixes)))
         .then(pl.lit("nik_region_unknown"))
         .when(~(day.is_between(1, 31) | day.is_between(41, 71)) | ~month.is_between(1, 12))

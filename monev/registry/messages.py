@@ -10,6 +10,9 @@ MESSAGES = {
     "nik_excel_number": _("NIK rusak menjadi angka (format Excel); simpan kolom NIK sebagai teks."),
     "nik_not_digits": _("NIK hanya boleh berisi angka."),
     "nik_length": _("NIK harus 16 angka."),
+    "nik_serial": _(
+        "Empat digit terakhir NIK (nomor urut) 0000 tidak pernah diterbitkan; periksa NIK ini."
+    ),
     "nik_region_unknown": _("Enam angka pertama NIK bukan kode kecamatan yang dikenal."),
     "nik_birth_date": _("Tanggal lahir dalam NIK tidak sah."),
     "duplicate": _("Baris ganda: NIK, segmen dan NPP yang sama sudah ada pada baris lain."),

@@ -22,6 +22,7 @@ from django.conf import settings
 from monev.core import pii
 from monev.core.headers import canonical_headers
 from monev.core.nik import nik_validate
+from monev.core.xlsx import XlsxError, read_first_sheet
 from monev.registry.engine import nik_key_expr
 from monev.registry.hashing import nik_hash_expr, nik_hash_fixed
 from monev.rosters.models import WAGE_EARNER_CATEGORIES, FundingSource, WorkerCategory
@@ -223,14 +224,10 @@ def _as_utf8(data: bytes) -> bytes:
 
 
 def _read_xlsx(data: bytes) -> pl.DataFrame:
-    import fastexcel
-
     try:
-        reader = fastexcel.read_excel(data)
-        sheet = reader.load_sheet(0, dtypes="string", skip_whitespace_tail_rows=True)
-        return pl.DataFrame(sheet.to_polars())
-    except Exception as exc:  # fastexcel raises its own zoo of errors for broken files
-        raise RosterFileError("file_unreadable", _short(exc)) from None
+        return read_first_sheet(data)
+    except XlsxError as exc:
+        raise RosterFileError("file_unreadable", str(exc)) from None
 
 
 def _short(exc: BaseException) -> str:

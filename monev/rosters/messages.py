@@ -42,6 +42,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "NIK harus 16 digit (ada {detail}).",
         "A NIK must have 16 digits (found {detail}).",
     ),
+    "nik_serial": (
+        "Empat digit terakhir NIK (nomor urut) 0000 tidak pernah diterbitkan; periksa NIK ini.",
+        "The last four digits of the NIK (the serial) 0000 are never issued; check this NIK.",
+    ),
     "nik_region_unknown": (
         "Enam digit pertama NIK ({detail}) bukan kode kecamatan yang pernah ada.",
         "The first six digits of the NIK ({detail}) are not a known kecamatan code.",

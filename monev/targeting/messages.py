@@ -23,6 +23,9 @@ MESSAGES = {
     ),
     "nik_not_digits": _("NIK hanya boleh berisi angka."),
     "nik_length": _("NIK harus 16 digit."),
+    "nik_serial": _(
+        "Empat digit terakhir NIK (nomor urut) 0000 tidak pernah diterbitkan; periksa NIK ini."
+    ),
     "nik_region_unknown": _("Enam digit pertama NIK bukan kode kecamatan yang pernah ada."),
     "nik_birth_date": _(
         "Tanggal lahir dalam NIK tidak sah (tanggal 01–31, perempuan 41–71; bulan 01–12)."

@@ -18,7 +18,7 @@ kecamatan = st.sampled_from(sorted(PREFIXES))
 days = st.integers(min_value=0, max_value=99)
 months = st.integers(min_value=0, max_value=99)
 years = st.integers(min_value=0, max_value=99)
-serials = st.integers(min_value=1, max_value=9989).filter(lambda s: s % 1000 != 0)
+serials = st.integers(min_value=1, max_value=9999)
 
 
 def make(prefix: str, day: int, month: int, yy: int, serial: int) -> str:
@@ -97,7 +97,7 @@ def test_retired_kecamatan_code_stays_valid() -> None:
 
 @given(nik_like, st.integers(1, 5))
 def test_15_and_17_digits(value: str, cut: int) -> None:
-    assert scalar(value[:15]) in ("nik_length", "nik_excel_number")
+    assert scalar(value[:15]) == "nik_length"
     assert scalar(value + "7") == "nik_length"
 
 
@@ -120,6 +120,30 @@ def test_letters_are_not_digits(value: str, at: int, letter: str) -> None:
 @given(st.from_regex(r"\A[1-9]\.[0-9]{1,9}[eE]\+1[0-9]\Z"))
 def test_excel_scientific_notation(value: str) -> None:
     assert scalar(value) == "nik_excel_number"
+
+
+@given(kecamatan, st.integers(1, 28), st.integers(1, 12), st.integers(60, 99), st.integers(1, 9))
+def test_serials_ending_in_000_are_real_niks(prefix, day, month, yy, thousands) -> None:
+    """Issue 18: Excel zeroes only the 16th digit, so a serial like 1000 is legitimate."""
+    value = make(prefix, day, month, yy, thousands * 1000)
+    assert scalar(value) is None
+    assert vectorised([value]) == [None]
+
+
+def test_the_issue_example_is_valid() -> None:
+    assert scalar("1671011708851000") is None
+
+
+@given(kecamatan, st.integers(1, 28), st.integers(1, 12), st.integers(60, 99))
+def test_serial_0000_is_invalid(prefix, day, month, yy) -> None:
+    value = make(prefix, day, month, yy, 0)
+    assert scalar(value) == "nik_serial"
+    assert vectorised([value]) == ["nik_serial"]
+
+
+@given(nik_like, st.sampled_from([".0", ".00", ",0"]))
+def test_excel_decimal_tail(value: str, tail: str) -> None:
+    assert scalar(value + tail) == "nik_excel_number"
 
 
 def test_working_age_window() -> None:

@@ -25,6 +25,7 @@ from monev.core import pii
 from monev.core.files import atomic_path
 from monev.core.headers import canonical_headers
 from monev.core.nik import nik_validate
+from monev.core.xlsx import XlsxError, read_first_sheet
 from monev.registry.hashing import nik_hash_fixed
 
 COLUMNS = (
@@ -207,13 +208,10 @@ def _read_csv(path: Path) -> pl.DataFrame:
 
 
 def _read_xlsx(path: Path) -> pl.DataFrame:
-    import fastexcel
-
     try:
-        sheet = fastexcel.read_excel(path.read_bytes()).load_sheet(0, dtypes="string")
-        return pl.DataFrame(sheet.to_polars())
-    except Exception as exc:  # fastexcel raises its own zoo of errors for broken files
-        raise RegisterFileError("file_unreadable", _short(exc)) from None
+        return read_first_sheet(path.read_bytes())
+    except XlsxError as exc:
+        raise RegisterFileError("file_unreadable", str(exc)) from None
 
 
 def _canonical(frame: pl.DataFrame) -> pl.DataFrame:
