@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ def _page(request: HttpRequest, level: str, code: str) -> HttpResponse:
         key = (
             "page",
             version,
+            timezone.localdate().isoformat(),  # the overdue banner is computed against today
             level,
             place.code,
             selectors.scope_key(request.user),

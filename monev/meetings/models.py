@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from monev.meetings.querysets import (
@@ -142,11 +143,13 @@ class ItemStatus(models.TextChoices):
     OPEN = "open", _("Terbuka")
     IN_PROGRESS = "in_progress", _("Dalam proses")
     DONE = "done", _("Selesai")
+    # Never stored: an open item whose due date has passed reads as overdue (`shown_status`).
     OVERDUE = "overdue", _("Lewat tenggat")
     DROPPED = "dropped", _("Dibatalkan")
 
 
-OPEN_STATUSES = (ItemStatus.OPEN, ItemStatus.IN_PROGRESS, ItemStatus.OVERDUE)
+OPEN_STATUSES = (ItemStatus.OPEN, ItemStatus.IN_PROGRESS)
+STORED_STATUSES = [c for c in ItemStatus.choices if c[0] != ItemStatus.OVERDUE]
 
 
 class EscalationLevel(models.IntegerChoices):
@@ -167,7 +170,7 @@ class ActionItem(models.Model):
     owner_agency = models.CharField(max_length=16, choices=Agency.choices, blank=True)
     what = models.TextField(_("tindak lanjut"))
     due_on = models.DateField(_("tenggat"))
-    status = models.CharField(max_length=12, choices=ItemStatus.choices, default=ItemStatus.OPEN)
+    status = models.CharField(max_length=12, choices=STORED_STATUSES, default=ItemStatus.OPEN)
     escalation = models.PositiveSmallIntegerField(
         choices=EscalationLevel.choices, default=EscalationLevel.PEMDA
     )
@@ -196,6 +199,19 @@ class ActionItem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        """Not done and due before today, computed when read (never stored)."""
+        return self.is_open and self.due_on < timezone.localdate()
+
+    @property
+    def shown_status(self) -> str:
+        return str(ItemStatus.OVERDUE) if self.is_overdue else str(self.status)
+
+    @property
+    def status_label(self) -> str:
+        return str(ItemStatus(self.shown_status).label)
 
     @property
     def owner_label(self) -> str:
@@ -231,6 +247,18 @@ class ActionItemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.from_status}→{self.to_status}"
+
+    @property
+    def from_label(self) -> str:
+        return _status_label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return _status_label(self.to_status)
+
+
+def _status_label(status: str) -> str:
+    return str(ItemStatus(status).label) if status in ItemStatus.values else status
 
 
 class EvidenceKind(models.TextChoices):

@@ -8,9 +8,11 @@ to act on it.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from monev.core.scope import Action, ScopedQuerySet, scope_for
 
@@ -65,7 +67,21 @@ class ActionItemQuerySet(models.QuerySet[Any]):
         return self.filter(cond)
 
     def open(self) -> ActionItemQuerySet:
-        return self.filter(status__in=("open", "in_progress", "overdue"))
+        return self.filter(status__in=("open", "in_progress"))
+
+    def overdue(self, today: dt.date | None = None) -> ActionItemQuerySet:
+        """Open items due before `today` (default: today): overdue is computed, not stored."""
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+    def shown_as(self, status: str, today: dt.date | None = None) -> ActionItemQuerySet:
+        """Items that read as `status`: "overdue", or a stored status (an open one only
+        while its due date has not passed)."""
+        today = today or timezone.localdate()
+        if status == "overdue":
+            return self.overdue(today)
+        if status in ("open", "in_progress"):
+            return self.filter(status=status, due_on__gte=today)
+        return self.filter(status=status)
 
 
 def _province_pemdas(codes: frozenset[str]) -> list[str]:

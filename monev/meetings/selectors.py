@@ -94,9 +94,9 @@ def action_item_list(*, user: Any, filters: ItemFilters | None = None) -> QueryS
     if filters.pemda:
         items = items.filter(pemda_code=filters.pemda)
     if filters.status:
-        items = items.filter(status=filters.status)
+        items = items.shown_as(filters.status)
     if filters.overdue_only:
-        items = items.filter(status=ItemStatus.OVERDUE)
+        items = items.overdue()
     return items
 
 
@@ -117,7 +117,7 @@ def overdue_items(
     kab/kota's items escalated to the province; `kanwil_code` → items escalated to the Kanwil;
     neither → items escalated to the national level.
     """
-    items = ActionItem.objects.for_user(user).filter(status=ItemStatus.OVERDUE)
+    items = ActionItem.objects.for_user(user).overdue()
     if pemda_code and "." in pemda_code:
         items = items.filter(pemda_code=pemda_code)
     elif pemda_code:
@@ -176,7 +176,7 @@ def letter_content(*, meeting: Meeting | None, pemda: Pemda, today: dt.date) -> 
                 "due_on": i.due_on.isoformat(),
                 "status": i.status,
                 "status_label": str(ItemStatus(i.status).label),
-                "overdue": i.status == ItemStatus.OVERDUE or (i.is_open and i.due_on < today),
+                "overdue": i.due_on < today,
             }
             for i in items.filter(status__in=OPEN_STATUSES).order_by("due_on", "id")
         ],

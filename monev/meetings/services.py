@@ -397,43 +397,37 @@ def target_level(item: ActionItem, today: dt.date, step_days: int) -> int:
 
 
 def action_items_escalate(*, today: dt.date, by: Any, step_days: int = 14) -> dict[str, int]:
-    """Mark open items past their due date overdue and move them up a level every
-    `step_days` days late: Pemda → province → Kanwil → national. Idempotent."""
+    """Record the escalation of overdue items: up a level every `step_days` days late,
+    Pemda → province → Kanwil → national. Idempotent. Overdue itself is computed when read
+    (`ActionItem.is_overdue`); this never changes an item's status. Returns the number of
+    overdue items on `today` and of escalations recorded now."""
     if step_days < 1:
         raise MeetingError(_("Selang eskalasi minimal 1 hari."))
     counts = {"overdue": 0, "escalated": 0}
-    late = ActionItem.objects.filter(status__in=OPEN_STATUSES, due_on__lt=today)
-    for item in late.order_by("id"):
-        counts = _escalate_one(item, today, by, step_days, counts)
+    for item in ActionItem.objects.overdue(today).order_by("id"):
+        counts["overdue"] += 1
+        counts["escalated"] += _escalate_one(item, today, by, step_days)
     return counts
 
 
-def _escalate_one(
-    item: ActionItem, today: dt.date, by: Any, step_days: int, counts: dict[str, int]
-) -> dict[str, int]:
+def _escalate_one(item: ActionItem, today: dt.date, by: Any, step_days: int) -> int:
     level = target_level(item, today, step_days)
-    if item.status == ItemStatus.OVERDUE and level == item.escalation:
-        return counts
+    if level == item.escalation:
+        return 0
     with transaction.atomic():
-        old = item.status
-        if old != ItemStatus.OVERDUE:
-            item.status = ItemStatus.OVERDUE
-            _event(item, EventKind.STATUS, by, _("Lewat tenggat %(d)s") % {"d": item.due_on}, old)
-            counts["overdue"] += 1
-        if level != item.escalation:
-            item.escalation, item.escalated_at = level, timezone.now()
-            label = str(EscalationLevel(level).label)
-            _event(item, EventKind.ESCALATED, by, _("Dieskalasi ke tingkat %(l)s") % {"l": label})
-            counts["escalated"] += 1
-        item.save()
+        old_level = int(item.escalation)
+        item.escalation, item.escalated_at = level, timezone.now()
+        label = str(EscalationLevel(level).label)
+        _event(item, EventKind.ESCALATED, by, _("Dieskalasi ke tingkat %(l)s") % {"l": label})
+        item.save(update_fields=["escalation", "escalated_at", "updated_at"])
         audit_record(
             actor=by,
             action="action_item.escalate",
             obj=item,
             pemda_code=item.pemda_code,
-            changes={"from": old, "to": item.status, "level": level},
+            changes={"from_level": old_level, "level": level, "due_on": item.due_on.isoformat()},
         )
-    return counts
+    return 1
 
 
 def action_items_propose_closing(*, period: str, by: Any) -> int:

@@ -1,4 +1,4 @@
-"""Periodic follow-up work (django-tasks): mark overdue, escalate, propose closing."""
+"""Periodic follow-up work (django-tasks): record escalations, propose closing."""
 
 from __future__ import annotations
 

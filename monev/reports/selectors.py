@@ -248,8 +248,8 @@ def _items(qs: Any) -> list[dict[str, Any]]:
             "pemda_code": i.pemda_code,
             "what": i.what,
             "due_on": i.due_on,
-            "status": i.status,
-            "status_label": str(ItemStatus(i.status).label),
+            "status": i.shown_status,
+            "status_label": i.status_label,
             "escalation": i.get_escalation_display(),
             "proposed": bool(i.close_proposed_at),
         }
@@ -402,8 +402,8 @@ def semester_data(*, user: Any, semester: str) -> dict[str, Any]:
         "finding_counts": sorted(counts.items(), key=lambda kv: -kv[1]),
         "top_findings": [f | {"pemda_name": _name(rows, f["pemda_code"])} for f in reds[:20]],
         "items": {
-            "open": items.filter(status__in=(ItemStatus.OPEN, ItemStatus.IN_PROGRESS)).count(),
-            "overdue": items.filter(status=ItemStatus.OVERDUE).count(),
+            "open": items.open().count() - items.overdue().count(),
+            "overdue": items.overdue().count(),
             "done": items.filter(status=ItemStatus.DONE).count(),
         },
     }

@@ -163,9 +163,9 @@ def test_an_overdue_item_escalates_level_by_level_and_idempotently() -> None:
         "escalated": 0,
     }
     item.refresh_from_db()
-    assert item.status == ItemStatus.OVERDUE and item.escalation == EscalationLevel.PEMDA
+    assert item.status == ItemStatus.OPEN and item.escalation == EscalationLevel.PEMDA
     assert services.action_items_escalate(today=dt.date(2022, 11, 1), by=SYSTEM) == {
-        "overdue": 0,
+        "overdue": 1,
         "escalated": 0,
     }
     services.action_items_escalate(today=dt.date(2022, 11, 14), by=SYSTEM)
@@ -331,4 +331,5 @@ def test_escalation_task_runs_in_the_worker(settings: Any) -> None:
     result = escalate_task.enqueue()
     assert result.return_value["overdue"] == 1
     item.refresh_from_db()
-    assert item.status == ItemStatus.OVERDUE and item.escalation == EscalationLevel.NATIONAL
+    assert item.is_overdue and item.escalation == EscalationLevel.NATIONAL
+    assert item.status == ItemStatus.OPEN  # overdue is read, never written

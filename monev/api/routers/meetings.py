@@ -117,7 +117,7 @@ def _item_out(i: ActionItem) -> ItemOut:
         owner_agency=i.owner_agency,
         what=i.what,
         due_on=i.due_on,
-        status=i.status,
+        status=i.shown_status,
         escalation=str(i.get_escalation_display()),
         close_proposed=bool(i.close_proposed_at),
     )

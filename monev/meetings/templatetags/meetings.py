@@ -4,9 +4,10 @@ Dashboards include it with the region they show: `{% load meetings %}{% overdue_
 pemda_code=pemda.code %}` on a Pemda page, `kanwil_code=kanwil.code` on a Kanwil page, and
 no argument on the national page. Scoped to the user in the template context.
 
-The rendered banner is cached per scope, place and language under the facts version, which
-counts action items and their last change: an item that becomes overdue, is escalated or is
-closed shows on the next request, while a busy dashboard does not query it every time.
+The rendered banner is cached per scope, place, language and day under the facts version,
+which counts action items and their last change: an item that passes its due date (a new
+day), is escalated or is closed shows on the next request, while a busy dashboard does not
+query it every time.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -36,5 +38,6 @@ def overdue_banner(
         html = render_to_string("meetings/overdue_banner.html", {"overdue_items": items[:20]})
         return mark_safe(html)  # noqa: S308 - a template's own output
 
-    key = ("overdue-banner", version(), scope_key(user), pemda_code, kanwil_code)
+    today = timezone.localdate().isoformat()  # overdue is computed against today
+    key = ("overdue-banner", version(), today, scope_key(user), pemda_code, kanwil_code)
     return engine.cached((*key, get_language()), build)

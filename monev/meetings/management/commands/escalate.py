@@ -1,7 +1,8 @@
 """monev escalate [--today YYYY-MM-DD] [--step-days 14] [--no-propose]
 
-Marks open action items past their due date overdue, escalates them Pemda → province →
-Kanwil → national every --step-days days late, and proposes closing items whose indicator
+Records the escalation of overdue action items (open and due before today; overdue itself
+is computed whenever an item is read) Pemda → province → Kanwil → national every
+--step-days days late, and proposes closing items whose indicator
 has recovered. Idempotent: run it daily (cron) or let the worker run the `escalate_task`.
 """
 
@@ -18,7 +19,7 @@ from monev.meetings.services import action_items_escalate, action_items_propose_
 
 
 class Command(BaseCommand):
-    help = "Tandai tindak lanjut lewat tenggat, eskalasi, dan usulkan penutupan."
+    help = "Catat eskalasi tindak lanjut lewat tenggat dan usulkan penutupan."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--today", help="tanggal acuan YYYY-MM-DD (bawaan: hari ini)")
@@ -41,6 +42,6 @@ class Command(BaseCommand):
         if not options["no_propose"]:
             proposed = action_items_propose_closing(period=f"{today:%Y-%m}", by=SYSTEM)
         self.stdout.write(
-            f"lewat tenggat baru: {counts['overdue']}, dieskalasi: {counts['escalated']}, "
+            f"lewat tenggat: {counts['overdue']}, dieskalasi: {counts['escalated']}, "
             f"diusulkan selesai: {proposed}"
         )
