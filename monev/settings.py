@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "monev.core",
     "monev.regions",
     "monev.accounts",
+    "monev.notifications",
     "monev.rosters",
     "monev.registry",
     "monev.coverage",
@@ -198,6 +199,38 @@ NINJA_DEFAULT_THROTTLE_RATES = {
     "user": env_str("MONEV_API_RATE", "600/min"),
     "anon": env_str("MONEV_API_ANON_RATE", "60/min"),
 }
+
+# E-mail (docs/notifications.md): SMTP when MONEV_SMTP_HOST is set; otherwise each message
+# is written as a file under MONEV_HOME/mail/ (the demo and development), or printed.
+MONEV_SMTP_HOST = env_str("MONEV_SMTP_HOST", "")
+_MAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}
+_mail_backend = env_str("MONEV_MAIL_BACKEND", "smtp" if MONEV_SMTP_HOST else "file")
+if _mail_backend not in _MAIL_BACKENDS:
+    raise ConfigError(f"MONEV_MAIL_BACKEND must be one of {sorted(_MAIL_BACKENDS)}")
+if _mail_backend == "smtp" and not MONEV_SMTP_HOST:
+    raise ConfigError("MONEV_MAIL_BACKEND=smtp needs MONEV_SMTP_HOST")
+EMAIL_BACKEND = _MAIL_BACKENDS[_mail_backend]
+EMAIL_HOST = MONEV_SMTP_HOST
+EMAIL_PORT = env_int("MONEV_SMTP_PORT", 587)
+EMAIL_HOST_USER = env_str("MONEV_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = env_str("MONEV_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("MONEV_SMTP_STARTTLS", EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("MONEV_SMTP_SSL", EMAIL_PORT == 465)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ConfigError("MONEV_SMTP_STARTTLS and MONEV_SMTP_SSL exclude each other")
+EMAIL_TIMEOUT = env_int("MONEV_SMTP_TIMEOUT", 30)
+EMAIL_FILE_PATH = str(MONEV_HOME / "mail")
+DEFAULT_FROM_EMAIL = env_str("MONEV_MAIL_FROM", "Monev Jamsostek <monev@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+MONEV_MAIL_MAX_ATTEMPTS = env_int("MONEV_MAIL_MAX_ATTEMPTS", 5)
+# Links in e-mails point here (the address users open monev at).
+MONEV_BASE_URL = env_str("MONEV_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# "Due soon" reminders go out this many days before an action item's due date.
+MONEV_NOTIFY_DUE_DAYS = env_int("MONEV_NOTIFY_DUE_DAYS", 7)
 
 LOGGING = {
     "version": 1,

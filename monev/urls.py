@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("akun/", include("monev.accounts.urls")),
+    path("notifikasi/", include("monev.notifications.urls")),
     path("audit/", include("monev.core.urls")),
     path("daftar-pekerja/", include("monev.rosters.urls")),
     path("registri/", include("monev.registry.urls")),

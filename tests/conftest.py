@@ -15,11 +15,11 @@ from monev.accounts.models import ApiToken, User
 
 PASSWORD = "sandi-uji-yang-panjang-2024"
 CAST = {
-    "national": {"role": "national"},
-    "sumbagsel": {"role": "kanwil", "kanwil": "SUMBAGSEL"},
-    "palembang": {"role": "pemda", "pemda": "16.71"},
-    "lahat": {"role": "pemda", "pemda": "16.04"},
-    "auditor": {"role": "auditor", "all_regions": True},
+    "national": {"role": "national", "email": "national@monev.test"},
+    "sumbagsel": {"role": "kanwil", "kanwil": "SUMBAGSEL", "email": "sumbagsel@monev.test"},
+    "palembang": {"role": "pemda", "pemda": "16.71", "email": "palembang@monev.test"},
+    "lahat": {"role": "pemda", "pemda": "16.04", "email": "lahat@monev.test"},
+    "auditor": {"role": "auditor", "all_regions": True, "email": "auditor@monev.test"},
 }
 
 

@@ -31,7 +31,9 @@ from monev.meetings.models import (
     MeetingStatus,
     Severity,
 )
+from monev.meetings.notify import item_context, item_notify
 from monev.meetings.selectors import action_item_can_update, can_organise, finding_dict
+from monev.notifications.models import NotificationKind
 from monev.regions.codes import parse_period
 from monev.regions.models import Kanwil, Pemda
 
@@ -314,6 +316,12 @@ def action_item_create(
             pemda_code=pemda_code,
             changes={"due_on": due_on.isoformat(), "owner": pemda_code or owner_agency},
         )
+        item_notify(
+            item=item,
+            kind=NotificationKind.ACTION_ITEM_ASSIGNED,
+            key=f"item:{item.pk}:assigned",
+            context=item_context(item),
+        )
     return item
 
 
@@ -428,6 +436,43 @@ def _escalate_one(item: ActionItem, today: dt.date, by: Any, step_days: int) -> 
             changes={"from_level": old_level, "level": level, "due_on": item.due_on.isoformat()},
         )
     return 1
+
+
+def action_items_remind(*, today: dt.date, due_days: int) -> dict[str, int]:
+    """Queue reminders: items due within `due_days` days, and overdue items (to their owner
+    and, once escalated, to the level they reached). Each reminder goes out once per item,
+    due date and level, so running this every few minutes sends nothing new."""
+    if due_days < 0:
+        raise MeetingError(_("Jumlah hari pengingat tidak boleh negatif."))
+    counts = {"due": 0, "overdue": 0}
+    open_items = ActionItem.objects.open().select_related("meeting")
+    soon = open_items.filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=due_days))
+    for item in soon.order_by("id"):
+        counts["due"] += item_notify(
+            item=item,
+            kind=NotificationKind.ACTION_ITEM_DUE,
+            key=f"item:{item.pk}:due:{item.due_on}",
+            context=item_context(item, today),
+        )
+    for item in ActionItem.objects.overdue(today).select_related("meeting").order_by("id"):
+        counts["overdue"] += _remind_overdue(item, today)
+    return counts
+
+
+def _remind_overdue(item: ActionItem, today: dt.date) -> int:
+    context = item_context(item, today)
+    key = f"item:{item.pk}:overdue:{item.due_on}"
+    n = item_notify(item=item, kind=NotificationKind.ACTION_ITEM_OVERDUE, key=key, context=context)
+    if item.escalation > EscalationLevel.PEMDA:
+        context["level"] = str(EscalationLevel(item.escalation).label)
+        n += item_notify(
+            item=item,
+            kind=NotificationKind.ACTION_ITEM_OVERDUE,
+            key=f"{key}:level{item.escalation}",
+            context=context,
+            level=item.escalation,
+        )
+    return n
 
 
 def action_items_propose_closing(*, period: str, by: Any) -> int:

@@ -29,6 +29,8 @@ from monev.core.audit import audit_record
 from monev.core.models import Job, JobState
 from monev.core.nik import district_prefixes
 from monev.core.scope import SYSTEM, scope_for
+from monev.notifications.models import NotificationKind
+from monev.notifications.services import notification_send
 from monev.regions.codes import parse_period
 from monev.regions.models import Pemda
 from monev.rosters import engine, storage, store
@@ -100,8 +102,31 @@ def roster_upload_validate(
     """
     _validate(upload, progress, keep_prepared=True)
     if upload.state == UploadState.INVALID and not upload.can_commit:
-        _reject(upload, upload.created_by or SYSTEM)
+        return _reject(upload, upload.created_by or SYSTEM)
+    if upload.job_id:  # checked in the background: the uploader may have left the page
+        _notify(upload, NotificationKind.UPLOAD_VALIDATED, f"/daftar-pekerja/unggah/{upload.pk}/")
     return upload
+
+
+def _notify(upload: RosterUpload, kind: str, link: str) -> None:
+    """Tell the uploader how their file came out (counts only, never a row)."""
+    if upload.created_by is None:
+        return
+    notification_send(
+        kind=kind,
+        key=f"upload:{upload.pk}",
+        pemda_code=upload.pemda.code,
+        users=[upload.created_by],
+        context={
+            "pemda": upload.pemda.name,
+            "period": upload.period,
+            "filename": upload.source_name,
+            "rows_total": upload.rows_total,
+            "rows_valid": upload.rows_valid,
+            "rows_invalid": upload.rows_invalid,
+            "link": link,
+        },
+    )
 
 
 def _validate(
@@ -215,6 +240,7 @@ def _reject(upload: RosterUpload, by: Any) -> RosterUpload:
             pemda_code=upload.pemda.code,
             changes=_counts(upload),
         )
+        _notify(upload, NotificationKind.UPLOAD_REJECTED, f"/daftar-pekerja/unggah/{upload.pk}/")
     storage.prepared_delete(upload.pk)
     return upload
 
