@@ -95,3 +95,38 @@ class Report(models.Model):
         if self.format == ReportFormat.PDF:
             return "application/pdf"
         return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ReportSubscription(models.Model):
+    """A user's standing order for a report, e-mailed as an attachment once per cycle.
+
+    Kanwil packs and scorecards follow the monthly data (one per period with match
+    results); semester reports follow the half-years. Each one is rendered as the
+    subscriber, so it shows only their regions; a subscription whose target left the
+    subscriber's scope is switched off at the next delivery.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_subscriptions"
+    )
+    kind = models.CharField(max_length=16, choices=ReportKind.choices)
+    format = models.CharField(max_length=4, choices=ReportFormat.choices, default="pdf")
+    pemda_code = models.CharField(max_length=5, blank=True)
+    kanwil_code = models.CharField(max_length=16, blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_cycle = models.CharField(max_length=7, blank=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "kanwil_code", "pemda_code", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "format", "pemda_code", "kanwil_code"],
+                name="report_subscription_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        target = self.pemda_code or self.kanwil_code or "nasional"
+        return f"{self.kind} {target} ({self.format})"

@@ -6,16 +6,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from monev.accounts.models import User
 from monev.core.http import is_htmx
 from monev.core.scope import get_scoped_or_404
 from monev.regions.models import Kanwil, Pemda
 from monev.reports.build import ReportInputError, report_params
 from monev.reports.models import Report, ReportFormat, ReportKind, ReportState
 from monev.reports.services import is_large, report_download_record, report_request
+from monev.reports.subscriptions import (
+    report_subscription_cancel,
+    report_subscription_create,
+    report_subscription_list,
+)
 
 
 @login_required
@@ -77,3 +83,46 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
         filename=report.filename,
         content_type=report.content_type,
     )
+
+
+@login_required
+def subscription_list(request: HttpRequest) -> HttpResponse:
+    """The caller's report subscriptions; POST adds one."""
+    assert isinstance(request.user, User)
+    if request.method == "POST":
+        try:
+            report_subscription_create(
+                user=request.user,
+                kind=request.POST.get("kind", ""),
+                format=request.POST.get("format", "pdf"),
+                kanwil=request.POST.get("kanwil", ""),
+                pemda=request.POST.get("pemda", ""),
+                by=request.user,
+            )
+        except ReportInputError as exc:
+            messages.error(request, str(exc))
+        except PermissionError:
+            messages.error(request, _("Laporan itu di luar wilayah Anda."))
+        else:
+            messages.success(request, _("Langganan laporan ditambahkan."))
+            return redirect("reports:subscription_list")
+    context = {
+        "subscriptions": report_subscription_list(user=request.user),
+        "kinds": ReportKind.choices,
+        "formats": ReportFormat.choices,
+        "kanwils": Kanwil.objects.filter(
+            pemdas__in=Pemda.objects.for_user(request.user)
+        ).distinct(),
+        "pemdas": Pemda.objects.for_user(request.user).filter(active=True).order_by("code"),
+    }
+    return render(request, "reports/subscription_list.html", context)
+
+
+@login_required
+@require_POST
+def subscription_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    assert isinstance(request.user, User)
+    subscription = get_object_or_404(report_subscription_list(user=request.user), pk=pk)
+    report_subscription_cancel(subscription=subscription, by=request.user)
+    messages.success(request, _("Langganan laporan dihentikan."))
+    return redirect("reports:subscription_list")

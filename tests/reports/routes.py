@@ -59,3 +59,20 @@ exempt(
     "POST /api/v1/reports",
     "JSON body; allowed / other region / anonymous in tests/reports/test_access.py",
 )
+register(
+    RouteCase("reports:subscription_list", "/laporan/langganan/", level="none", allowed=EVERYONE),
+    RouteCase(
+        "GET /api/v1/report-subscriptions",
+        "/api/v1/report-subscriptions",
+        api=True,
+        level="none",
+        allowed=EVERYONE,
+    ),
+)
+_OWN_SUBSCRIPTIONS = (
+    "the caller's own subscriptions; own / other region / another user's in "
+    "tests/reports/test_subscriptions.py"
+)
+exempt("reports:subscription_delete", _OWN_SUBSCRIPTIONS)
+exempt("POST /api/v1/report-subscriptions", _OWN_SUBSCRIPTIONS)
+exempt("DELETE /api/v1/report-subscriptions/{subscription_id}", _OWN_SUBSCRIPTIONS)

@@ -9,11 +9,17 @@ from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from monev.accounts.models import User
 from monev.api.errors import ApiError, ErrorOut
 from monev.core.scope import get_scoped_or_404
 from monev.reports.build import ReportInputError, report_params
-from monev.reports.models import Report, ReportState
+from monev.reports.models import Report, ReportState, ReportSubscription
 from monev.reports.services import is_large, report_download_record, report_request
+from monev.reports.subscriptions import (
+    report_subscription_cancel,
+    report_subscription_create,
+    report_subscription_list,
+)
 
 router = Router(tags=["laporan"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -108,3 +114,73 @@ def report_download(request: HttpRequest, report_id: int) -> FileResponse:
     return FileResponse(
         report.file.open("rb"), filename=report.filename, content_type=report.content_type
     )
+
+
+class SubscriptionIn(Schema):
+    kind: str
+    format: str = "pdf"
+    kanwil: str = ""
+    pemda: str = ""
+
+
+class SubscriptionOut(Schema):
+    id: int
+    kind: str
+    format: str
+    kanwil: str
+    pemda: str
+    active: bool
+    last_cycle: str
+    last_sent_at: dt.datetime | None
+
+
+def _subscription_out(s: ReportSubscription) -> SubscriptionOut:
+    return SubscriptionOut(
+        id=s.pk,
+        kind=s.kind,
+        format=s.format,
+        kanwil=s.kanwil_code,
+        pemda=s.pemda_code,
+        active=s.active,
+        last_cycle=s.last_cycle,
+        last_sent_at=s.last_sent_at,
+    )
+
+
+def _me(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@router.get("/report-subscriptions", response={200: list[SubscriptionOut]})
+def subscription_list(request: HttpRequest) -> list[SubscriptionOut]:
+    """The caller's report subscriptions (e-mailed once per data period or semester)."""
+    return [_subscription_out(s) for s in report_subscription_list(user=_me(request))]
+
+
+@router.post("/report-subscriptions", response={201: SubscriptionOut, **ERRORS})
+def subscription_create(request: HttpRequest, body: SubscriptionIn) -> Any:
+    """Subscribe to a report you may request yourself; it is rendered in your scope."""
+    try:
+        subscription = report_subscription_create(
+            user=_me(request),
+            kind=body.kind,
+            format=body.format,
+            kanwil=body.kanwil,
+            pemda=body.pemda,
+            by=request.user,
+        )
+    except ReportInputError as exc:
+        raise ApiError(400, "invalid_input", str(exc)) from None
+    except PermissionError:
+        raise ApiError(403, "forbidden", _("Laporan di luar wilayah Anda.")) from None
+    return Status(201, _subscription_out(subscription))
+
+
+@router.delete("/report-subscriptions/{subscription_id}", response={204: None, **ERRORS})
+def subscription_delete(request: HttpRequest, subscription_id: int) -> Any:
+    found = report_subscription_list(user=_me(request)).filter(pk=subscription_id).first()
+    if found is None:
+        raise ApiError(404, "not_found", _("Langganan tidak ditemukan."))
+    report_subscription_cancel(subscription=found, by=request.user)
+    return Status(204, None)

@@ -20,6 +20,7 @@ from monev.core.scope import SYSTEM
 from monev.meetings.services import MeetingError, action_items_remind
 from monev.notifications.delivery import notification_requeue, notifications_deliver
 from monev.notifications.models import Notification
+from monev.reports.subscriptions import report_subscriptions_deliver
 
 
 class Command(BaseCommand):
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             reminders = action_items_remind(today=today, due_days=due_days)
         except MeetingError as exc:
             raise CommandError(str(exc), returncode=2) from None
+        reminders |= report_subscriptions_deliver(today=today)
         counts = notifications_deliver(limit=options["limit"])
         self._print(reminders, counts.as_dict(), counts.errors, options["format"])
 
@@ -66,7 +68,8 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             f"diantrekan: {reminders['due']} pengingat tenggat, "
-            f"{reminders['overdue']} lewat tenggat; terkirim: {sent['sent']}, "
+            f"{reminders['overdue']} lewat tenggat, {reminders['queued']} laporan "
+            f"berlangganan; terkirim: {sent['sent']}, "
             f"dicoba lagi nanti: {sent['retry']}, gagal: {sent['failed']}, "
             f"dilewati: {sent['skipped']}, terputus: {sent['interrupted']}"
         )
