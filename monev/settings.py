@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from monev.accounts.claims import MappingError, mapping_load
 from monev.env import (
     ConfigError,
     env_bool,
@@ -127,6 +128,45 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Single sign-on by OpenID Connect (docs/sso.md): on when MONEV_OIDC_CLIENT_ID is set.
+OIDC_RP_CLIENT_ID = env_str("MONEV_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("MONEV_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("MONEV_OIDC_AUTHORIZATION_URL", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("MONEV_OIDC_TOKEN_URL", "")
+OIDC_OP_USER_ENDPOINT = env_str("MONEV_OIDC_USERINFO_URL", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("MONEV_OIDC_JWKS_URL", "")
+OIDC_RP_SIGN_ALGO = env_str("MONEV_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("MONEV_OIDC_SCOPES", "openid email profile")
+OIDC_VERIFY_SSL = env_bool("MONEV_OIDC_VERIFY_TLS", True)
+OIDC_TIMEOUT = env_int("MONEV_OIDC_TIMEOUT", 10)
+MONEV_OIDC_LOGOUT_URL = env_str("MONEV_OIDC_LOGOUT_URL", "")
+MONEV_OIDC_LABEL = env_str("MONEV_OIDC_LABEL", "SSO")
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # the hint for the provider's logout
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/akun/masuk/?sso=ditolak"
+MONEV_OIDC_CLAIM_MAPPING = None
+if OIDC_RP_CLIENT_ID:
+    _missing = [
+        name
+        for name, value in {
+            "MONEV_OIDC_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+            "MONEV_OIDC_AUTHORIZATION_URL": OIDC_OP_AUTHORIZATION_ENDPOINT,
+            "MONEV_OIDC_TOKEN_URL": OIDC_OP_TOKEN_ENDPOINT,
+            "MONEV_OIDC_USERINFO_URL": OIDC_OP_USER_ENDPOINT,
+            "MONEV_OIDC_JWKS_URL": OIDC_OP_JWKS_ENDPOINT,
+            "MONEV_OIDC_MAPPING": env_str("MONEV_OIDC_MAPPING", ""),
+        }.items()
+        if not value
+    ]
+    if _missing:
+        raise ConfigError(f"MONEV_OIDC_CLIENT_ID is set but {', '.join(_missing)} are not")
+    try:
+        MONEV_OIDC_CLAIM_MAPPING = mapping_load(env_str("MONEV_OIDC_MAPPING", ""))
+    except MappingError as exc:
+        raise ConfigError(f"MONEV_OIDC_MAPPING: {exc}") from None
+    AUTHENTICATION_BACKENDS.append("monev.accounts.sso.MonevOIDCBackend")
 
 # Login throttling: lock a username+address pair after repeated failures.
 AXES_FAILURE_LIMIT = env_int("MONEV_LOGIN_FAILURE_LIMIT", 5)

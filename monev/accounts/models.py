@@ -101,3 +101,25 @@ class ApiToken(models.Model):
     @staticmethod
     def digest_of(raw: str) -> str:
         return _token_digest(raw)
+
+
+class ExternalIdentity(models.Model):
+    """The identity provider's account (issuer + subject) a single-sign-on user logs in as.
+
+    Linked by the provider's stable subject, never by e-mail: a local account with the same
+    address is not taken over.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities")
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"

@@ -6,7 +6,9 @@ from monev.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("masuk/", views.LoginView.as_view(), name="login"),
-    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("keluar/", views.LogoutView.as_view(), name="logout"),
+    path("sso/masuk/", views.SsoStartView.as_view(), name="sso_login"),
+    path("sso/kembali/", views.SsoCallbackView.as_view(), name="sso_callback"),
     path(
         "sandi/",
         views.PasswordChangeView.as_view(success_url=reverse_lazy("accounts:password_change_done")),

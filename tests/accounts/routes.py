@@ -16,3 +16,5 @@ register(
 exempt("accounts:login", "public login form")
 exempt("accounts:logout", "ends the caller's own session")
 exempt("accounts:token_revoke", "the caller's own token only; tests/accounts/test_tokens.py")
+exempt("accounts:sso_login", "public: starts single sign-on at the identity provider")
+exempt("accounts:sso_callback", "public: the provider's answer; tests/accounts/test_sso.py")
