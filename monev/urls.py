@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from monev.api.api import api
+from monev.reports.views import scorecard_shared
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
@@ -21,5 +22,6 @@ urlpatterns = [
     path("sasaran/", include("monev.targeting.urls")),
     path("rapat/", include("monev.meetings.urls")),
     path("laporan/", include("monev.reports.urls")),
+    path("rapor/<str:token>/", scorecard_shared, name="scorecard_shared"),
     path("", include("monev.regions.urls")),
 ]

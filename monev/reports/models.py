@@ -130,3 +130,45 @@ class ReportSubscription(models.Model):
     def __str__(self) -> str:
         target = self.pemda_code or self.kanwil_code or "nasional"
         return f"{self.kind} {target} ({self.format})"
+
+
+class ScorecardLinkQuerySet(models.QuerySet["ScorecardLink"]):
+    def usable(self) -> ScorecardLinkQuerySet:
+        from django.utils import timezone
+
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def for_user(self, user: Any, action: Action = "view") -> ScorecardLinkQuerySet:
+        scope = scope_for(user, action)
+        if scope.all_regions:
+            return self
+        return self.filter(pemda_code__in=scope.pemda_codes)
+
+
+class ScorecardLink(models.Model):
+    """A shareable, expiring link to one Pemda's scorecard for one period.
+
+    Whoever holds the link sees that scorecard (aggregated figures, findings, open
+    follow-ups of that Pemda; never personal data) without logging in, until it expires or
+    is revoked, and only while its creator may still see the Pemda. Only the SHA-256 of the
+    secret is stored; every opening is audited.
+    """
+
+    pemda_code = models.CharField(max_length=5, db_index=True)
+    period = models.CharField(max_length=7)
+    digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    opened = models.PositiveIntegerField(default=0)
+
+    objects = ScorecardLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"rapor {self.pemda_code} {self.period}"

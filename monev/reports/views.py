@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from monev.accounts.models import User
 from monev.core.http import is_htmx
-from monev.core.scope import get_scoped_or_404
+from monev.core.scope import get_scoped_or_404, scope_for
 from monev.regions.models import Kanwil, Pemda
 from monev.reports.build import ReportInputError, report_params
-from monev.reports.models import Report, ReportFormat, ReportKind, ReportState
+from monev.reports.models import Report, ReportFormat, ReportKind, ReportState, ScorecardLink
 from monev.reports.services import is_large, report_download_record, report_request
+from monev.reports.sharing import (
+    LinkGone,
+    scorecard_link_create,
+    scorecard_link_open,
+    scorecard_link_revoke,
+    scorecard_page,
+    scorecard_period,
+)
 from monev.reports.subscriptions import (
     report_subscription_cancel,
     report_subscription_create,
@@ -126,3 +137,67 @@ def subscription_delete(request: HttpRequest, pk: int) -> HttpResponse:
     report_subscription_cancel(subscription=subscription, by=request.user)
     messages.success(request, _("Langganan laporan dihentikan."))
     return redirect("reports:subscription_list")
+
+
+def _scorecard_context(request: HttpRequest, code: str) -> dict[str, Any]:
+    pemda = get_scoped_or_404(Pemda.objects.filter(active=True), request.user, code=code)
+    assert isinstance(pemda, Pemda)
+    try:
+        period = scorecard_period(pemda_code=pemda.code, raw=request.GET.get("periode"))
+    except ReportInputError as exc:
+        raise BadRequest(str(exc)) from None
+    data = scorecard_page(user=request.user, pemda_code=pemda.code, period=period) if period else {}
+    links = ScorecardLink.objects.usable().for_user(request.user, "change")
+    return {
+        "pemda_obj": pemda,
+        "period": period,
+        "card": data,
+        "can_share": scope_for(request.user, "change").allows(pemda.code, "change"),
+        "links": links.filter(pemda_code=pemda.code).select_related("created_by"),
+    }
+
+
+@login_required
+def scorecard(request: HttpRequest, code: str) -> HttpResponse:
+    """The Pemda scorecard as a page (the same data as the PDF), with its share links."""
+    return render(request, "reports/scorecard_page.html", _scorecard_context(request, code))
+
+
+@login_required
+@require_POST
+def scorecard_share(request: HttpRequest, code: str) -> HttpResponse:
+    context = _scorecard_context(request, code)
+    try:
+        days = int(request.POST.get("days") or 30)
+        _link, secret = scorecard_link_create(
+            pemda_code=context["pemda_obj"].code,
+            period=request.POST.get("period") or context["period"] or "",
+            days=days,
+            by=request.user,
+        )
+    except ValueError as exc:  # ReportInputError too
+        messages.error(request, str(exc) if isinstance(exc, ReportInputError) else _("Isi angka."))
+        return render(request, "reports/scorecard_page.html", context, status=400)
+    except PermissionError:
+        raise PermissionDenied from None
+    context["new_url"] = request.build_absolute_uri(reverse("scorecard_shared", args=[secret]))
+    context["links"] = context["links"].all()
+    return render(request, "reports/scorecard_page.html", context)
+
+
+@login_required
+@require_POST
+def scorecard_link_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    link = get_object_or_404(ScorecardLink.objects.for_user(request.user, "change"), pk=pk)
+    scorecard_link_revoke(link=link, by=request.user)
+    messages.success(request, _("Tautan dicabut."))
+    return redirect("reports:scorecard", code=link.pemda_code)
+
+
+def scorecard_shared(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: the scorecard behind a shared link, or a page saying it no longer works."""
+    try:
+        link, data = scorecard_link_open(secret=token)
+    except LinkGone:
+        return render(request, "reports/scorecard_gone.html", status=410)
+    return render(request, "reports/scorecard_shared.html", {"card": data, "link": link})

@@ -76,3 +76,57 @@ _OWN_SUBSCRIPTIONS = (
 exempt("reports:subscription_delete", _OWN_SUBSCRIPTIONS)
 exempt("POST /api/v1/report-subscriptions", _OWN_SUBSCRIPTIONS)
 exempt("DELETE /api/v1/report-subscriptions/{subscription_id}", _OWN_SUBSCRIPTIONS)
+
+SHARERS = frozenset({"national", "sumbagsel", "palembang"})  # the auditor is read-only
+
+
+def with_link(pemda: str) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from monev.accounts.models import User
+    from monev.reports.models import ScorecardLink
+
+    link = ScorecardLink.objects.create(
+        pemda_code=pemda,
+        period="2022-09",
+        digest=f"uji-{pemda}-{ScorecardLink.objects.count()}",
+        created_by=User.objects.get(username="national"),
+        expires_at=timezone.now() + dt.timedelta(days=3),
+    )
+    return {"link": link.pk}
+
+
+register(
+    RouteCase("reports:scorecard", "/laporan/rapor/{pemda}/"),
+    RouteCase(
+        "reports:scorecard_share",
+        "/laporan/rapor/{pemda}/bagikan/",
+        method="POST",
+        data={"period": "2022-09", "days": "3"},
+        allowed=SHARERS,
+    ),
+    RouteCase(
+        "reports:scorecard_link_revoke",
+        "/laporan/tautan/{link}/cabut/",
+        method="POST",
+        setup=with_link,
+        allowed=SHARERS,
+        ok_status=(302,),
+    ),
+    RouteCase(
+        "GET /api/v1/scorecard-links",
+        "/api/v1/scorecard-links",
+        api=True,
+        setup=with_link,
+        allowed=SHARERS,
+        marker=lambda pemda: f'"pemda": "{pemda}"',
+    ),
+)
+exempt("scorecard_shared", "public by design: the secret link itself (docs/mobile.md)")
+_OWN_LINKS = (
+    "JSON body / by id; own, other region and read-only in tests/reports/test_scorecard_links.py"
+)
+exempt("POST /api/v1/scorecard-links", _OWN_LINKS)
+exempt("DELETE /api/v1/scorecard-links/{link_id}", _OWN_LINKS)

@@ -6,15 +6,18 @@ import datetime as dt
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from monev.accounts.models import User
 from monev.api.errors import ApiError, ErrorOut
 from monev.core.scope import get_scoped_or_404
+from monev.regions.codes import parse_region_code
 from monev.reports.build import ReportInputError, report_params
-from monev.reports.models import Report, ReportState, ReportSubscription
+from monev.reports.models import Report, ReportState, ReportSubscription, ScorecardLink
 from monev.reports.services import is_large, report_download_record, report_request
+from monev.reports.sharing import scorecard_link_create, scorecard_link_revoke
 from monev.reports.subscriptions import (
     report_subscription_cancel,
     report_subscription_create,
@@ -183,4 +186,65 @@ def subscription_delete(request: HttpRequest, subscription_id: int) -> Any:
     if found is None:
         raise ApiError(404, "not_found", _("Langganan tidak ditemukan."))
     report_subscription_cancel(subscription=found, by=request.user)
+    return Status(204, None)
+
+
+class ScorecardLinkIn(Schema):
+    pemda: str
+    period: str = ""
+    days: int = 30
+
+
+class ScorecardLinkOut(Schema):
+    id: int
+    pemda: str
+    period: str
+    expires_at: dt.datetime
+    revoked: bool
+    opened: int
+    url: str | None = None  # the secret link, in the answer that created it only
+
+
+def _link_out(link: ScorecardLink, url: str | None = None) -> ScorecardLinkOut:
+    return ScorecardLinkOut(
+        id=link.pk,
+        pemda=link.pemda_code,
+        period=link.period,
+        expires_at=link.expires_at,
+        revoked=link.revoked_at is not None,
+        opened=link.opened,
+        url=url,
+    )
+
+
+@router.post("/scorecard-links", response={201: ScorecardLinkOut, **ERRORS})
+def scorecard_link_create_api(request: HttpRequest, body: ScorecardLinkIn) -> Any:
+    """A secret link to a Pemda's scorecard that opens without login until it expires
+    (1–90 days) or is revoked; the URL is in this answer only."""
+    try:
+        pemda = parse_region_code(body.pemda)
+        link, secret = scorecard_link_create(
+            pemda_code=pemda, period=body.period, days=body.days, by=request.user
+        )
+    except ValueError as exc:  # a bad code, period or duration
+        raise ApiError(400, "invalid_input", str(exc)) from None
+    except PermissionError:
+        raise ApiError(403, "forbidden", _("Rapor di luar wilayah Anda.")) from None
+    url = request.build_absolute_uri(reverse("scorecard_shared", args=[secret]))
+    return Status(201, _link_out(link, url))
+
+
+@router.get("/scorecard-links", response={200: list[ScorecardLinkOut]})
+def scorecard_link_list(request: HttpRequest) -> list[ScorecardLinkOut]:
+    """Links to scorecards of the caller's regions that still work."""
+    links = ScorecardLink.objects.usable().for_user(request.user, "change")
+    return [_link_out(link) for link in links[:200]]
+
+
+@router.delete("/scorecard-links/{link_id}", response={204: None, **ERRORS})
+def scorecard_link_delete(request: HttpRequest, link_id: int) -> Any:
+    link = ScorecardLink.objects.for_user(request.user, "change").filter(pk=link_id).first()
+    if link is None:
+        raise ApiError(404, "not_found", _("Tautan tidak ditemukan."))
+    scorecard_link_revoke(link=link, by=request.user)
     return Status(204, None)
