@@ -30,7 +30,7 @@ from monev.coverage.models import CoverageStat
 from monev.regions.codes import parse_period
 from monev.reports import selectors
 from monev.reports.build import ReportInputError
-from monev.reports.figures import with_charts
+from monev.reports.charts import hbar_chart
 from monev.reports.models import ScorecardLink
 
 MAX_DAYS = 90
@@ -60,7 +60,15 @@ def scorecard_page(*, user: Any, pemda_code: str, period: str) -> dict[str, Any]
     """The scorecard's data as `user` sees it (the same selector as the PDF)."""
     if not scope_for(user).allows(pemda_code):
         raise PermissionError("scorecard outside the user's regions")
-    return with_charts(selectors.scorecard_data(user=user, pemda=pemda_code, period=period))
+    return _with_chart(selectors.scorecard_data(user=user, pemda=pemda_code, period=period))
+
+
+def _with_chart(data: dict[str, Any]) -> dict[str, Any]:
+    """The PDF's chart drawn narrower: on a phone its labels stay as large as the text."""
+    own = data["pemda"]
+    rows = [(label, own["cats"].get(cat, {}).get("coverage")) for cat, label in data["categories"]]
+    chart = hbar_chart(rows, width=280, label_width=95, bar_height=16)
+    return data | {"charts": {"categories": chart}}
 
 
 def scorecard_link_create(
@@ -113,7 +121,7 @@ def scorecard_link_open(*, secret: str) -> tuple[ScorecardLink, dict[str, Any]]:
     expired = link.revoked_at is not None or link.expires_at <= timezone.now()
     if expired or not creator.is_active or not scope_for(creator).allows(link.pemda_code):
         raise LinkGone
-    data = with_charts(
+    data = _with_chart(
         selectors.scorecard_data(user=creator, pemda=link.pemda_code, period=link.period)
     )
     with transaction.atomic():

@@ -13,3 +13,12 @@ document.addEventListener("change", (event) => {
   const field = event.target.closest("[data-autosubmit]");
   if (field && field.form) field.form.submit();
 });
+
+// The menu folds behind one button on a phone (see the @media rules in monev.css).
+document.addEventListener("click", (event) => {
+  const toggle = event.target.closest("#menu-toggle");
+  if (!toggle) return;
+  const bar = toggle.closest(".topbar");
+  const open = bar.classList.toggle("open");
+  toggle.setAttribute("aria-expanded", open ? "true" : "false");
+});
