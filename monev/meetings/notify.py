@@ -53,9 +53,8 @@ def item_notify(
 
 
 def _audience(item: ActionItem, level: int | None) -> tuple[str, list[str], list[User]]:
-    national = list(User.objects.filter(role=Role.NATIONAL, is_active=True))
     if level == EscalationLevel.NATIONAL:
-        return item.pemda_code, [], national
+        return item.pemda_code, [], _national()
     if level == EscalationLevel.KANWIL:
         return _any_pemda(item), [Role.KANWIL], []
     if level == EscalationLevel.PROVINCE and item.pemda_code:
@@ -66,7 +65,11 @@ def _audience(item: ActionItem, level: int | None) -> tuple[str, list[str], list
         return item.pemda_code, [Role.PEMDA], []
     if item.owner_agency == Agency.BPJS:
         return _any_pemda(item), [Role.KANWIL], []
-    return "", [], national
+    return "", [], _national()
+
+
+def _national() -> list[User]:
+    return list(User.objects.filter(role=Role.NATIONAL, is_active=True))
 
 
 def _any_pemda(item: ActionItem) -> str:

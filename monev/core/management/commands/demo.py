@@ -24,6 +24,8 @@ CAST: dict[str, dict[str, Any]] = {
     "lahat": {"role": "pemda", "pemda": "16.04", "full_name": "Operator Kab. Lahat"},
     "auditor": {"role": "auditor", "all_regions": True, "full_name": "Auditor"},
 }
+for _name, _spec in CAST.items():  # e-mail goes to files under MONEV_HOME/mail in the demo
+    _spec["email"] = f"{_name}@demo.monev.test"
 
 
 def demo_periods(last: str, count: int) -> list[str]:
@@ -55,6 +57,7 @@ class Command(BaseCommand):
         password = os.environ.get("MONEV_DEMO_PASSWORD") or DEFAULT_PASSWORD
         self._users(password)
         self._data(options)
+        self._follow_ups(options)
         self.stdout.write(
             f"Demo siap dalam {time.perf_counter() - started:.0f} detik. Masuk sebagai "
             f"{', '.join(CAST)} dengan sandi: {password}"
@@ -69,6 +72,17 @@ class Command(BaseCommand):
         for username, spec in CAST.items():
             if not User.objects.filter(username=username).exists():
                 user_create(username=username, password=password, **spec)
+
+    def _follow_ups(self, options: dict[str, Any]) -> None:
+        """A meeting with an overdue follow-up, and `monev deliver` sending its e-mails
+        (to files under MONEV_HOME/mail: no mail server runs in the demo)."""
+        from django.utils import timezone
+
+        from monev.meetings.demo import demo_meeting_load
+
+        if demo_meeting_load(period=options["last_period"], today=timezone.localdate()):
+            call_command("deliver", stdout=self.stdout)
+            self.stdout.write(f"surel demo ditulis di {settings.EMAIL_FILE_PATH}")
 
     def _data(self, options: dict[str, Any]) -> None:
         from monev.core.demo_facts import demo_facts_load
