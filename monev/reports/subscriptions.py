@@ -11,6 +11,7 @@ queued for that subscriber yet, so it may run every few minutes.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,8 @@ from monev.regions.codes import parse_region_code
 from monev.regions.models import Kanwil, Pemda
 from monev.reports.build import ReportInputError, ReportRequest, build, check_access
 from monev.reports.models import ReportFormat, ReportKind, ReportSubscription
+
+log = logging.getLogger(__name__)
 
 _MIME = {
     ReportFormat.PDF: "application/pdf",
@@ -147,9 +150,14 @@ def report_subscription_cancel(*, subscription: ReportSubscription, by: Any) -> 
 
 def report_subscriptions_deliver(*, today: dt.date) -> dict[str, int]:
     """Render each due subscription as its subscriber and queue it as an e-mail."""
-    counts = {"queued": 0, "stopped": 0}
+    counts = {"queued": 0, "stopped": 0, "failed": 0}
     for due in subscriptions_due(today=today):
-        queued = _deliver(due)
+        try:
+            queued = _deliver(due)
+        except Exception as exc:  # one report that cannot be built must not stop the rest
+            log.error("subscription %s: %s", due.subscription.pk, type(exc).__name__)
+            counts["failed"] += 1
+            continue
         counts["queued" if queued else "stopped"] += 1
     return counts
 

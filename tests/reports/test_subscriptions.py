@@ -181,3 +181,27 @@ def test_subscription_api(client_for: Any, token_for: Any) -> None:
     sub_id = created.json()["id"]
     assert client.delete(f"/api/v1/report-subscriptions/{sub_id}", **lahat).status_code == 404
     assert client.delete(f"/api/v1/report-subscriptions/{sub_id}", **headers).status_code == 204
+
+
+def test_a_report_that_cannot_be_built_does_not_stop_the_others(
+    smtp_server: MailServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monev.reports import subscriptions
+
+    sumbagsel_fixture()
+    subscribe("palembang", kind="scorecard", format="pdf", pemda="16.71")
+    subscribe("sumbagsel", kind="scorecard", format="xlsx", pemda="16.04")
+    real = subscriptions.build
+
+    def build(user: Any, request: Any) -> Any:
+        if request.pemda_code == "16.71":
+            raise RuntimeError("renderer broke")
+        return real(user, request)
+
+    monkeypatch.setattr(subscriptions, "build", build)
+    out = deliver()
+
+    assert "(1 gagal disusun)" in out
+    assert [a[0] for m in smtp_server.messages for a in m.attachments] == [
+        "scorecard-16.04-2022-09.xlsx"
+    ]

@@ -69,7 +69,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"diantrekan: {reminders['due']} pengingat tenggat, "
             f"{reminders['overdue']} lewat tenggat, {reminders['queued']} laporan "
-            f"berlangganan; terkirim: {sent['sent']}, "
+            f"berlangganan ({reminders['failed']} gagal disusun); terkirim: {sent['sent']}, "
             f"dicoba lagi nanti: {sent['retry']}, gagal: {sent['failed']}, "
             f"dilewati: {sent['skipped']}, terputus: {sent['interrupted']}"
         )
