@@ -1,11 +1,13 @@
 # The two commands of the README:
-#   make demo   installs monev and runs it on the embedded default (SQLite + demo data, web app)
+#   make demo   installs monev and runs it on the embedded default (SQLite + demo data, the web
+#               app and a worker); `make demo PORT=8080` serves on another port
 #   make test   installs monev with its test tools and runs the whole suite (lint, types, tests
 #               on SQLite and on PostgreSQL). `.ci/run` runs exactly this.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/monev
+PORT ?= 8000
 
 .PHONY: demo test install install-dev lint typecheck test-sqlite test-postgres messages
 
@@ -15,15 +17,15 @@ $(BIN)/python:
 
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
-	npm ci --no-audit --no-fund --silent
 
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
-	npm ci --no-audit --no-fund --silent
 	scripts/install-system-deps
 
-demo: install
-	MONEV_DEBUG=true $(BIN)/monev demo
+# The demo prints the time from the start of `make demo` (install included) to a served dashboard.
+demo:
+	@start=$$(date +%s); $(MAKE) --no-print-directory install && \
+	MONEV_DEBUG=true $(BIN)/monev demo --port $(PORT) --since $$start
 
 lint:
 	$(BIN)/ruff check monev tests $(wildcard bench)

@@ -80,6 +80,26 @@ def env_secret(name: str, *, home: Path, generate: bool, min_length: int = 32) -
     return value
 
 
+def env_file_load(path: Path) -> None:
+    """Put the `NAME=value` lines of `path` into the environment where it has no value.
+
+    `monev demo` writes its settings to `MONEV_HOME/monev.env`, so every later `monev`
+    command with the same home runs as the demo does; an operator may keep settings there
+    too (the systemd environment file has the same format). The environment always wins.
+    """
+    if not path.is_file():
+        return
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.partition("=")
+        name = name.strip().removeprefix("export ").strip()
+        if not sep or not name.isidentifier():
+            raise ConfigError(f"{path}:{number}: expected NAME=value, got {line[:40]!r}")
+        os.environ.setdefault(name, value.strip().strip("'\""))
+
+
 def parse_database_url(url: str) -> dict[str, object]:
     """Turn a DATABASE_URL into a Django DATABASES entry (sqlite:/// or postgres://)."""
     parsed = urlparse(url)

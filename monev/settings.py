@@ -11,6 +11,7 @@ from monev.accounts.claims import MappingError, mapping_load
 from monev.env import (
     ConfigError,
     env_bool,
+    env_file_load,
     env_int,
     env_list,
     env_secret,
@@ -21,6 +22,7 @@ from monev.env import (
 BASE_DIR = Path(__file__).resolve().parent
 MONEV_HOME = Path(env_str("MONEV_HOME", "./var")).resolve()
 MONEV_HOME.mkdir(parents=True, exist_ok=True)
+env_file_load(MONEV_HOME / "monev.env")  # settings `monev demo` (or an operator) kept there
 DATA_DIR = MONEV_HOME / "data"
 
 DEBUG = env_bool("MONEV_DEBUG", False)
@@ -281,6 +283,6 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# Browser assets: our own under monev/static, vendor files from npm packages (no CDN).
-NODE_MODULES = BASE_DIR.parent / "node_modules"
-STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist")]
+# Browser assets: our own under monev/static; htmx from django-htmx's static files (no CDN,
+# nothing outside the installed package).
+STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -71,8 +71,39 @@ def test_production_server_refuses_to_start_without_keys(tmp_path: Path) -> None
         timeout=60,
         check=False,
     )
-    assert result.returncode != 0
-    assert "MONEV_SECRET_KEY is not set" in result.stderr
+    assert result.returncode == 2
+    # One line that names the variable, not a traceback.
+    assert result.stderr.strip().splitlines() == [
+        "monev: MONEV_SECRET_KEY is not set. Production refuses to start without it "
+        "(see docs/configuration.md)."
+    ]
+
+
+def test_settings_file_in_home_fills_what_the_environment_leaves_unset(tmp_path: Path) -> None:
+    (tmp_path / "monev.env").write_text(
+        "# demo\nMONEV_DEBUG=true\nexport MONEV_LOG_LEVEL='ERROR'\nMONEV_API_RATE=1/min\n"
+    )
+    code = "from django.conf import settings as s; print(s.DEBUG, s.NINJA_DEFAULT_THROTTLE_RATES['user'])"
+    env = {"PATH": "/usr/bin:/bin", "MONEV_HOME": str(tmp_path), "MONEV_API_RATE": "9/min"}
+    env["DJANGO_SETTINGS_MODULE"] = "monev.settings"
+    result = subprocess.run(  # noqa: S603 - our interpreter, our code
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.stdout.split() == ["True", "9/min"], result.stderr
+
+
+def test_malformed_settings_file_line_is_named(tmp_path: Path) -> None:
+    from monev.env import env_file_load
+
+    (tmp_path / "monev.env").write_text("MONEV_DEBUG=true\nnot a setting\n")
+    with pytest.raises(ConfigError, match=r"monev\.env:2"):
+        env_file_load(tmp_path / "monev.env")
 
 
 def test_database_urls() -> None:

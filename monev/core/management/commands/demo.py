@@ -1,5 +1,9 @@
 """`monev demo`: from nothing to a filled dashboard — init, demo users, synthetic files for
-Kanwil Sumbagsel (or `--all` 552 Pemda), import, match every period, then serve.
+Kanwil Sumbagsel (or `--all` 552 Pemda), import, match every period, then serve the web app
+with a background worker beside it (one process group: Ctrl+C stops both).
+
+The demo's settings go to `MONEV_HOME/monev.env`, so every other `monev` command run with
+the same home (another terminal, the README's examples) works as the demo does.
 
 The demo users (national, sumbagsel, palembang, lahat, auditor) get the password from
 MONEV_DEMO_PASSWORD, or the documented default `demo-monev-2024`; it is printed.
@@ -8,7 +12,11 @@ MONEV_DEMO_PASSWORD, or the documented default `demo-monev-2024`; it is printed.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +24,14 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+# What the demo runs with (generated keys kept under MONEV_HOME/secrets, plain-HTTP cookies,
+# and its database when one was given), written where every later command with the same
+# MONEV_HOME reads it.
+DEMO_SETTINGS_HEADER = (
+    "# Ditulis oleh `monev demo`: setelan demo, dibaca setiap perintah monev dengan MONEV_HOME\n"
+    "# yang sama (variabel lingkungan tetap menang). Hapus berkas ini untuk keluar dari mode demo.\n"
+)
+WORKER_STOP_SECONDS = 20
 DEFAULT_PASSWORD = "demo-monev-2024"  # noqa: S105 (documented demo default, never production)
 CAST: dict[str, dict[str, Any]] = {
     "national": {"role": "national", "full_name": "Koordinator Nasional (Kemenko PMK)"},
@@ -50,9 +66,18 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="jangan jalankan server")
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--since",
+            type=float,
+            default=None,
+            metavar="EPOCH",
+            help="waktu mulai penyiapan (detik sejak epoch; `make demo` mengisinya) untuk "
+            "mencetak lama seluruh penyiapan",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
+        self._settings()
         call_command("init", stdout=self.stdout)
         password = os.environ.get("MONEV_DEMO_PASSWORD") or DEFAULT_PASSWORD
         self._users(password)
@@ -62,8 +87,24 @@ class Command(BaseCommand):
             f"Demo siap dalam {time.perf_counter() - started:.0f} detik. Masuk sebagai "
             f"{', '.join(CAST)} dengan sandi: {password}"
         )
+        if options["since"] is not None:
+            self.stdout.write(
+                f"Dari awal `make demo` sampai dasbor dilayani: {time.time() - options['since']:.0f} detik."
+            )
         if not options["no_serve"]:
-            call_command("serve", host=options["host"], port=options["port"])
+            with _worker(stdout=self.stdout):
+                call_command("serve", host=options["host"], port=options["port"])
+
+    def _settings(self) -> None:
+        path = Path(settings.MONEV_HOME) / "monev.env"
+        if path.exists():
+            return
+        lines = ["MONEV_DEBUG=true"]
+        if os.environ.get("DATABASE_URL"):
+            lines.append(f"DATABASE_URL={os.environ['DATABASE_URL']}")
+        path.write_text(DEMO_SETTINGS_HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+        path.chmod(0o600)
+        self.stdout.write(f"Setelan demo disimpan di {path}")
 
     def _users(self, password: str) -> None:
         from monev.accounts.models import User
@@ -105,3 +146,30 @@ class Command(BaseCommand):
         self.stdout.write(
             f"anggaran: {facts['budget_lines']} baris; regulasi: {facts['regulations']}"
         )
+
+
+@contextmanager
+def _worker(*, stdout: Any) -> Iterator[subprocess.Popen[bytes]]:
+    """`monev worker` as a child of this process for as long as the block runs.
+
+    When the server returns (Ctrl+C or SIGTERM reached this process) the worker gets one
+    SIGTERM and finishes or abandons its job cleanly; it runs in its own session so the
+    terminal's Ctrl+C does not reach it twice, and it stops by itself if this process dies
+    (`--stop-with-parent`).
+    """
+    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and command
+        [sys.executable, "-m", "monev", "worker", "--stop-with-parent", str(os.getpid())],
+        env=os.environ.copy(),
+        start_new_session=True,
+    )
+    stdout.write(f"Pekerja latar belakang berjalan (pid {worker.pid}).")
+    try:
+        yield worker
+    finally:
+        if worker.poll() is None:
+            worker.terminate()
+        try:
+            worker.wait(timeout=WORKER_STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()

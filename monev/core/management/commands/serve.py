@@ -4,19 +4,24 @@ Granian (an HTTP server written in Rust, from PyPI) runs the WSGI application in
 processes, each with T threads. Django holds the GIL while it renders a page, so one process
 uses one core however many threads it has; the default is one worker per CPU core
 (docs/dashboards.md has the figures). Workers start as fresh interpreters; one that dies is
-started again, one that does not stop on Ctrl+C or SIGTERM is killed after 15 s.
+started again, one that does not stop on Ctrl+C or SIGTERM is killed after 15 s. The server
+runs as a child in its own session (monev/core/httpserver.py); this process forwards Ctrl+C
+and SIGTERM to it once (monev/core/process.py), so stopping takes seconds.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import signal
+import sys
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
+
+from monev.core.process import supervise
 
 
 def default_workers() -> int:
@@ -41,10 +46,6 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=4, help="utas per proses pekerja")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from granian import Granian
-        from granian.constants import Interfaces
-        from granian.log import LogLevels
-
         host, port = options["host"], options["port"]
         workers = default_workers() if options["workers"] is None else options["workers"]
         threads = options["threads"]
@@ -59,20 +60,18 @@ class Command(BaseCommand):
             f"({workers} proses × {threads} utas; Ctrl+C untuk berhenti)"
         )
         self.stdout.flush()
-        # Workers start as fresh interpreters, not forks of this one: a fork would inherit
-        # this process's open SQLite connection (unsafe across processes: "unable to open
-        # database file") and the threads of Polars and its allocator (a forked copy can
-        # hang on a lock one of them held, and then never stop).
         connections.close_all()
-        multiprocessing.set_start_method("spawn", force=True)
-        Granian(
-            "monev.wsgi:application",
-            address=host,
-            port=port,
-            interface=Interfaces.WSGI,
-            workers=workers,
-            blocking_threads=threads,
-            respawn_failed_workers=True,
-            workers_kill_timeout=15,  # a worker that will not stop is killed, not waited on
-            log_level=LogLevels.warning,
-        ).serve()
+        code = supervise(
+            [
+                sys.executable,
+                "-m",
+                "monev.core.httpserver",
+                host,
+                str(port),
+                str(workers),
+                str(threads),
+                str(os.getpid()),
+            ]
+        )
+        if code not in (0, -signal.SIGTERM):
+            raise CommandError(f"server berhenti dengan kode {code}")

@@ -7,11 +7,13 @@ re-run; their data was never half-committed). Run one worker per database, or pa
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from monev.core.process import stop_with_parent
 from monev.core.scope import SYSTEM
 from monev.core.services import jobs_recover_interrupted
 
@@ -26,11 +28,17 @@ class Command(BaseCommand):
             action="store_true",
             help="jangan tandai tugas yang tertinggal 'berjalan' sebagai gagal (pekerja kedua)",
         )
+        # `monev demo` runs the worker as its child: it stops when that process dies.
+        parser.add_argument("--stop-with-parent", type=int, metavar="PID", help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["stop_with_parent"]:
+            stop_with_parent(options["stop_with_parent"])
         if not options["no_recover"]:
             recovered = jobs_recover_interrupted(by=SYSTEM)
             if recovered:
                 self.stdout.write(f"{recovered} tugas terputus ditandai gagal; jalankan ulang.")
         extra = ["--batch"] if options["batch"] else []
-        call_command("db_worker", *extra)
+        # Never the autoreloader (DEBUG's default): it runs the jobs in a second process that
+        # restarts on file changes, half-way through an import.
+        call_command("db_worker", "--no-reload", *extra)
