@@ -49,6 +49,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_networks(name: str, default: list[str]) -> list[str]:
+    """A comma-separated list of IP addresses or networks (`10.0.0.0/8`, `::1`)."""
+    import ipaddress
+
+    values = env_list(name, default)
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ConfigError(f"{name}: {value!r} is not an IP address or network") from None
+    return values
+
+
 def env_secret(name: str, *, home: Path, generate: bool, min_length: int = 32) -> str:
     """Return the secret in `name`.
 

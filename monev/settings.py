@@ -14,6 +14,7 @@ from monev.env import (
     env_file_load,
     env_int,
     env_list,
+    env_networks,
     env_secret,
     env_str,
     parse_database_url,
@@ -80,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "monev.core.middleware.RequestIdMiddleware",
+    "monev.core.logs.RequestLogMiddleware",
     "monev.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "monev.core.middleware.LanguageMiddleware",
@@ -274,14 +276,42 @@ MONEV_BASE_URL = env_str("MONEV_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # "Due soon" reminders go out this many days before an action item's due date.
 MONEV_NOTIFY_DUE_DAYS = env_int("MONEV_NOTIFY_DUE_DAYS", 7)
 
+# Logs: one JSON object a line in production (request id, user id, job id; monev/core/logs.py),
+# plain text in debug/demo. Expected 4xx answers are one request line, without traceback.
+MONEV_LOG_FORMAT = env_str("MONEV_LOG_FORMAT", "plain" if DEBUG else "json")
+if MONEV_LOG_FORMAT not in {"json", "plain"}:
+    raise ConfigError(f"MONEV_LOG_FORMAT must be json or plain, got {MONEV_LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "context": {"()": "monev.core.logs.ContextFilter"},
+        "expected_4xx": {"()": "monev.core.logs.ExpectedClientErrorFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "monev.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": MONEV_LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("MONEV_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["expected_4xx"]},
+        # django-tasks' own lines are replaced by monev.job's, which carry the job id.
+        "django_tasks": {"level": "WARNING"},
+    },
 }
+
+# /metrics (Prometheus): allowed with `Authorization: Bearer <MONEV_METRICS_TOKEN>`, or from an
+# address in MONEV_METRICS_ALLOW (addresses or networks; loopback by default).
+MONEV_METRICS_TOKEN = env_str("MONEV_METRICS_TOKEN", "")
+MONEV_METRICS_ALLOW = env_networks("MONEV_METRICS_ALLOW", ["127.0.0.1/32", "::1/128"])
 
 # Browser assets: our own under monev/static; htmx from django-htmx's static files (no CDN,
 # nothing outside the installed package).

@@ -98,3 +98,20 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.progress / self.total) if self.total else 0
+
+
+class WorkerBeat(models.Model):
+    """A running `monev worker`, seen recently: readiness and metrics read its age.
+
+    Each worker writes its row every few seconds and deletes it when it stops; a row that
+    stopped moving belongs to a worker that died.
+    """
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid}"

@@ -12,8 +12,10 @@ and SIGTERM to it once (monev/core/process.py), so stopping takes seconds.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -61,6 +63,7 @@ class Command(BaseCommand):
         )
         self.stdout.flush()
         connections.close_all()
+        _metrics_dir(port)
         code = supervise(
             [
                 sys.executable,
@@ -75,3 +78,12 @@ class Command(BaseCommand):
         )
         if code not in (0, -signal.SIGTERM):
             raise CommandError(f"server berhenti dengan kode {code}")
+
+
+def _metrics_dir(port: int) -> None:
+    """A fresh directory where every worker process of this server keeps its request metrics,
+    so each scrape of /metrics adds up all of them (prometheus-client's multiprocess mode)."""
+    path = Path(settings.MONEV_HOME) / "metrics" / f"serve-{port}"
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)

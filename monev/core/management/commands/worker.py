@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from monev.core.health import Heartbeat
 from monev.core.process import stop_with_parent
 from monev.core.scope import SYSTEM
 from monev.core.services import jobs_recover_interrupted
@@ -39,6 +40,11 @@ class Command(BaseCommand):
             if recovered:
                 self.stdout.write(f"{recovered} tugas terputus ditandai gagal; jalankan ulang.")
         extra = ["--batch"] if options["batch"] else []
-        # Never the autoreloader (DEBUG's default): it runs the jobs in a second process that
-        # restarts on file changes, half-way through an import.
-        call_command("db_worker", "--no-reload", *extra)
+        heartbeat = Heartbeat()  # /readyz and /metrics read its age
+        heartbeat.start()
+        try:
+            # Never the autoreloader (DEBUG's default): it runs the jobs in a second process
+            # that restarts on file changes, half-way through an import.
+            call_command("db_worker", "--no-reload", *extra)
+        finally:
+            heartbeat.stop()
