@@ -24,7 +24,20 @@ BASE_DIR = Path(__file__).resolve().parent
 MONEV_HOME = Path(env_str("MONEV_HOME", "./var")).resolve()
 MONEV_HOME.mkdir(parents=True, exist_ok=True)
 env_file_load(MONEV_HOME / "monev.env")  # settings `monev demo` (or an operator) kept there
-DATA_DIR = MONEV_HOME / "data"
+# The data store (monev/core/storage.py): MONEV_HOME/data by default, another directory, or an
+# S3-compatible bucket (`s3://bucket/prefix`) that several servers share.
+MONEV_DATA_URL = env_str("MONEV_DATA_URL", "")
+if MONEV_DATA_URL and not MONEV_DATA_URL.startswith(("s3://", "file://", "/")):
+    raise ConfigError("MONEV_DATA_URL must be s3://bucket/prefix, file:///path or /path")
+DATA_DIR = (
+    Path(MONEV_DATA_URL.removeprefix("file://"))
+    if MONEV_DATA_URL and not MONEV_DATA_URL.startswith("s3://")
+    else MONEV_HOME / "data"
+)
+MONEV_S3_ENDPOINT = env_str("MONEV_S3_ENDPOINT", "")
+MONEV_S3_REGION = env_str("MONEV_S3_REGION", "us-east-1")
+MONEV_S3_ACCESS_KEY = env_str("MONEV_S3_ACCESS_KEY", "")
+MONEV_S3_SECRET_KEY = env_str("MONEV_S3_SECRET_KEY", "")
 
 DEBUG = env_bool("MONEV_DEBUG", False)
 # `monev demo`, `monev serve --dev` and the test suite set MONEV_DEBUG; production never does.

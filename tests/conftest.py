@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from monev.accounts.models import ApiToken, User
+from tests.s3server import s3_server, s3_store  # noqa: F401 - fixtures for every test module
 
 PASSWORD = "sandi-uji-yang-panjang-2024"
 CAST = {

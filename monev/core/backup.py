@@ -4,8 +4,9 @@ An archive is an uncompressed tar (the Parquet inside is compressed already):
 
     database/monev.sqlite3   SQLite's online backup (readers and the worker go on meanwhile)
     database/monev.pgdump    or `pg_dump --format=custom` (one snapshot transaction)
-    data/…                   the data store: Parquet extracts, roster row files with their
-                             sealed NIKs, match and targeting results
+    data/…                   every object of the data store (a directory or an S3 bucket):
+                             Parquet extracts, roster row files with their sealed NIKs, match
+                             and targeting results
     private/…                uploads waiting for confirmation (encrypted)
     manifest.json            last: version, engine, applied migrations, every member's size
                              and SHA-256
@@ -43,10 +44,12 @@ from django.conf import settings
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
+from monev.core import storage
+
 FORMAT = "monev-backup/1"
 CHUNK = 1 << 20
-# Directories under MONEV_HOME that the archive carries, by their name in it.
-TREES = ("data", "private")
+# `data/…`: every object of the data store (monev/core/storage.py, local or S3);
+# `private/…`: MONEV_HOME/private on this server's disk.
 
 
 class BackupError(Exception):
@@ -65,18 +68,23 @@ def _home() -> Path:
     return Path(settings.MONEV_HOME)
 
 
-def _tree_root(name: str) -> Path:
-    return Path(settings.DATA_DIR) if name == "data" else _home() / name
+def _private_root() -> Path:
+    return _home() / "private"
 
 
-def _tree_files(name: str) -> Iterator[tuple[str, Path]]:
-    root = _tree_root(name)
+def _private_files() -> Iterator[tuple[str, Path]]:
+    root = _private_root()
     if not root.is_dir():
         return
     for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if path.is_file() and not path.name.endswith(".partial") and relative.parts[0] != ".probe":
-            yield f"{name}/{relative.as_posix()}", path
+        if path.is_file() and not path.name.endswith(".partial"):
+            yield f"private/{path.relative_to(root).as_posix()}", path
+
+
+def _store_keys() -> Iterator[tuple[str, int]]:
+    for key, size in storage.listing():
+        if not key.startswith(".probe/"):
+            yield key, size
 
 
 def _engine() -> str:
@@ -153,6 +161,18 @@ def _add(tar: tarfile.TarFile, name: str, path: Path) -> dict[str, Any]:
     return {"name": name, "size": size, "sha256": sha}
 
 
+def _add_object(tar: tarfile.TarFile, key: str, scratch: Path) -> dict[str, Any]:
+    """An object of the data store, under `data/<key>` (through a local copy on S3)."""
+    if not storage.is_remote():
+        return _add(tar, f"data/{key}", storage.local_path(key))
+    copy = scratch / "object"
+    storage.get_file(key, copy)
+    try:
+        return _add(tar, f"data/{key}", copy)
+    finally:
+        copy.unlink(missing_ok=True)
+
+
 def backup_write(*, out: Path) -> BackupResult:
     """Write the archive to `out` (through `out.partial`, renamed when complete)."""
     out = out.resolve()
@@ -167,9 +187,10 @@ def backup_write(*, out: Path) -> BackupResult:
         try:
             with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
                 members.append(_add(tar, database_member, dump))
-                for tree in TREES:
-                    for name, path in _tree_files(tree):
-                        members.append(_add(tar, name, path))
+                for key, _size in _store_keys():
+                    members.append(_add_object(tar, key, Path(scratch)))
+                for name, path in _private_files():
+                    members.append(_add(tar, name, path))
                 manifest = {
                     "format": FORMAT,
                     "created_at": dt.datetime.now(tz=dt.UTC).isoformat(),
@@ -222,9 +243,10 @@ def _target_empty() -> str | None:
     """Why the target is not empty, or None."""
     if connection.introspection.table_names():
         return "basis data tujuan tidak kosong"
-    for tree in TREES:
-        if next(_tree_files(tree), None) is not None:
-            return f"{_tree_root(tree)} tidak kosong"
+    if next(_store_keys(), None) is not None:
+        return f"penyimpanan data {storage.describe()} tidak kosong"
+    if next(_private_files(), None) is not None:
+        return f"{_private_root()} tidak kosong"
     return None
 
 
@@ -288,20 +310,22 @@ def backup_restore(*, path: Path) -> dict[str, Any]:
 
 
 def _move_trees(staging: Path) -> None:
-    for tree in TREES:
-        staged = staging / tree
-        if staged.is_dir():
-            root = _tree_root(tree)
-            if root.exists():
-                shutil.rmtree(root)  # empty (checked above) apart from probe leftovers
-            root.parent.mkdir(parents=True, exist_ok=True)
-            staged.replace(root)
+    data = staging / "data"
+    if data.is_dir():
+        for path in sorted(data.rglob("*")):
+            if path.is_file():
+                storage.put_file(path.relative_to(data).as_posix(), path)
+    private = staging / "private"
+    if private.is_dir():
+        shutil.rmtree(_private_root(), ignore_errors=True)
+        private.replace(_private_root())
 
 
 def _wipe() -> None:
     """Empty the target again after a restore that could not finish."""
-    for tree in TREES:
-        shutil.rmtree(_tree_root(tree), ignore_errors=True)
+    for key, _size in list(storage.listing()):
+        storage.delete(key)
+    shutil.rmtree(_private_root(), ignore_errors=True)
     if _engine() == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
