@@ -204,10 +204,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = MONEV_HOME / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves from finders; it still expects the dir
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(MONEV_HOME / "media")},
-    },
+    # Uploaded documents and generated reports live in the data store (local or S3).
+    "default": {"BACKEND": "monev.core.storage.StoreFiles"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

@@ -29,6 +29,9 @@ from urllib.parse import urlparse
 
 import polars as pl
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage
+from django.utils.deconstruct import deconstructible
 
 
 class StoreError(Exception):
@@ -288,3 +291,53 @@ def _atomic_write(target: Path, write: Any) -> None:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+
+
+# ------------------------------------------------------------------- Django's file storage
+
+
+@deconstructible
+class StoreFiles(Storage):
+    """Django's default storage (report files, letters, evidence, regulation documents) kept in
+    the data store under `media/`, so every server and the worker see the same files. Never
+    served by URL: views stream them after their scope check."""
+
+    prefix = "media"
+
+    def _key(self, name: str) -> str:
+        return f"{self.prefix}/{_check(name)}"
+
+    def _open(self, name: str, mode: str = "rb") -> File:
+        if "w" in mode or "a" in mode:
+            raise StoreError("files in the store are written once, through save()")
+        return File(open_read(self._key(name)), name=name)
+
+    def _save(self, name: str, content: File) -> str:
+        content.seek(0)
+        put(self._key(name), content.read())
+        return name
+
+    def get_available_name(self, name: str, max_length: int | None = None) -> str:
+        # Unique without asking the store: a short random part before the extension.
+        stem, dot, extension = name.rpartition(".")
+        unique = (
+            f"{stem}-{uuid.uuid4().hex[:8]}.{extension}"
+            if dot
+            else f"{name}-{uuid.uuid4().hex[:8]}"
+        )
+        return super().get_available_name(unique, max_length)
+
+    def delete(self, name: str) -> None:
+        delete(self._key(name))
+
+    def exists(self, name: str) -> bool:
+        return exists(self._key(name))
+
+    def size(self, name: str) -> int:
+        return size(self._key(name))
+
+    def url(self, name: str | None) -> str:
+        raise NotImplementedError("files in the store are served by their views, not by URL")
+
+    def path(self, name: str) -> str:
+        raise NotImplementedError("files in the store may not be on this disk")

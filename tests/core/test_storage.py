@@ -76,3 +76,18 @@ def test_keys_that_climb_out_of_the_store_are_refused(raw: str) -> None:
     key = f"../{raw}"
     with pytest.raises(storage.StoreError):
         storage.uri(key)
+
+
+def test_documents_and_reports_are_kept_in_the_store(store: str) -> None:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("reports/2024/06/kartu.pdf", ContentFile(b"%PDF-1.7 isi"))
+    again = default_storage.save("reports/2024/06/kartu.pdf", ContentFile(b"%PDF-1.7 lain"))
+    assert name != again and name.startswith("reports/2024/06/kartu-") and name.endswith(".pdf")
+    assert storage.get(f"media/{name}") == b"%PDF-1.7 isi"
+    with default_storage.open(again) as handle:
+        assert handle.read() == b"%PDF-1.7 lain"
+    assert default_storage.exists(name) and default_storage.size(name) == 12
+    default_storage.delete(name)
+    assert not default_storage.exists(name)
