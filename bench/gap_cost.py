@@ -97,10 +97,10 @@ def floor() -> float:
     own = RosterVersion.objects.get(pemda__code="16.71")
     other = RosterVersion.objects.get(pemda__code="16.04")
     start = time.perf_counter()
-    rows = pl.scan_parquet(store.rows_path(own))
+    rows = pl.scan_parquet(store.rows_uri(own))
     rows.group_by("category", "funding_source", "wage").len().collect()
     shared = rows.select("nik_key").join(
-        pl.scan_parquet(store.rows_path(other)).select("nik_key"), on="nik_key", how="semi"
+        pl.scan_parquet(store.rows_uri(other)).select("nik_key"), on="nik_key", how="semi"
     )
     shared.select(pl.len()).collect()
     return time.perf_counter() - start

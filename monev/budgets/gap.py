@@ -136,7 +136,7 @@ def _coverage_unprotected_ids(*, version: RosterVersion, period: str) -> pl.Data
         run = coverage.current_run(period)
     except (ImportError, AttributeError):
         return None
-    if run is None or not run.path.exists():
+    if run is None or not run.has_results:
         return None
     matched = run.roster_versions.get(version.pemda.code)
     matched_ids = matched if isinstance(matched, list) else [matched]

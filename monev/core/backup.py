@@ -6,8 +6,8 @@ An archive is an uncompressed tar (the Parquet inside is compressed already):
     database/monev.pgdump    or `pg_dump --format=custom` (one snapshot transaction)
     data/…                   every object of the data store (a directory or an S3 bucket):
                              Parquet extracts, roster row files with their sealed NIKs, match
-                             and targeting results
-    private/…                uploads waiting for confirmation (encrypted)
+                             and targeting results, uploads waiting for confirmation
+                             (encrypted), documents and generated reports
     manifest.json            last: version, engine, applied migrations, every member's size
                              and SHA-256
 
@@ -48,8 +48,7 @@ from monev.core import storage
 
 FORMAT = "monev-backup/1"
 CHUNK = 1 << 20
-# `data/…`: every object of the data store (monev/core/storage.py, local or S3);
-# `private/…`: MONEV_HOME/private on this server's disk.
+# `data/…`: every object of the data store (monev/core/storage.py, local or S3).
 
 
 class BackupError(Exception):
@@ -68,19 +67,6 @@ def _home() -> Path:
     return Path(settings.MONEV_HOME)
 
 
-def _private_root() -> Path:
-    return _home() / "private"
-
-
-def _private_files() -> Iterator[tuple[str, Path]]:
-    root = _private_root()
-    if not root.is_dir():
-        return
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and not path.name.endswith(".partial"):
-            yield f"private/{path.relative_to(root).as_posix()}", path
-
-
 def _store_keys() -> Iterator[tuple[str, int]]:
     for key, size in storage.listing():
         if not key.startswith(".probe/"):
@@ -92,7 +78,7 @@ def _engine() -> str:
 
 
 def _pg_env() -> dict[str, str]:
-    db = settings.DATABASES["default"]
+    db = connection.settings_dict
     env = dict(os.environ)
     env.update(
         PGHOST=str(db.get("HOST") or ""),
@@ -114,13 +100,13 @@ def _tool(name: str) -> str:
 def _dump_database(target: Path) -> str:
     """Copy the database to `target`; return the member name it goes under."""
     if _engine() == "sqlite":
-        source = sqlite3.connect(str(settings.DATABASES["default"]["NAME"]))
+        # Through Django's own connection: a consistent copy even while it is in use.
+        connection.ensure_connection()
         copy = sqlite3.connect(str(target))
         try:
-            source.backup(copy)
+            connection.connection.backup(copy)
         finally:
             copy.close()
-            source.close()
         return "database/monev.sqlite3"
     result = subprocess.run(  # noqa: S603 - fixed program, arguments from settings
         [
@@ -189,8 +175,6 @@ def backup_write(*, out: Path) -> BackupResult:
                 members.append(_add(tar, database_member, dump))
                 for key, _size in _store_keys():
                     members.append(_add_object(tar, key, Path(scratch)))
-                for name, path in _private_files():
-                    members.append(_add(tar, name, path))
                 manifest = {
                     "format": FORMAT,
                     "created_at": dt.datetime.now(tz=dt.UTC).isoformat(),
@@ -245,14 +229,12 @@ def _target_empty() -> str | None:
         return "basis data tujuan tidak kosong"
     if next(_store_keys(), None) is not None:
         return f"penyimpanan data {storage.describe()} tidak kosong"
-    if next(_private_files(), None) is not None:
-        return f"{_private_root()} tidak kosong"
     return None
 
 
 def _restore_database(dump: Path) -> None:
     if _engine() == "sqlite":
-        target = Path(str(settings.DATABASES["default"]["NAME"]))
+        target = Path(str(connection.settings_dict["NAME"]))
         connection.close()
         source = sqlite3.connect(str(dump))
         copy = sqlite3.connect(str(target))
@@ -270,7 +252,7 @@ def _restore_database(dump: Path) -> None:
             "--no-owner",
             "--no-privileges",
             "--dbname",
-            str(settings.DATABASES["default"]["NAME"]),
+            str(connection.settings_dict["NAME"]),
             str(dump),
         ],
         env=_pg_env(),
@@ -300,7 +282,7 @@ def backup_restore(*, path: Path) -> dict[str, Any]:
                 _extract(tar, entry["name"], staging)
         _restore_database(next(staging.glob("database/*")))
         try:
-            _move_trees(staging)
+            _store_files(staging)
         except BaseException:
             _wipe()  # the database without its files would be half a restore
             raise
@@ -309,29 +291,24 @@ def backup_restore(*, path: Path) -> dict[str, Any]:
     return manifest
 
 
-def _move_trees(staging: Path) -> None:
+def _store_files(staging: Path) -> None:
     data = staging / "data"
     if data.is_dir():
         for path in sorted(data.rglob("*")):
             if path.is_file():
                 storage.put_file(path.relative_to(data).as_posix(), path)
-    private = staging / "private"
-    if private.is_dir():
-        shutil.rmtree(_private_root(), ignore_errors=True)
-        private.replace(_private_root())
 
 
 def _wipe() -> None:
     """Empty the target again after a restore that could not finish."""
     for key, _size in list(storage.listing()):
         storage.delete(key)
-    shutil.rmtree(_private_root(), ignore_errors=True)
     if _engine() == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     else:
         connection.close()
-        Path(str(settings.DATABASES["default"]["NAME"])).unlink(missing_ok=True)
+        Path(str(connection.settings_dict["NAME"])).unlink(missing_ok=True)
 
 
 def _extract(tar: tarfile.TarFile, name: str, staging: Path) -> None:

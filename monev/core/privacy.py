@@ -1,7 +1,8 @@
 """Privacy scan: look for NIKs in clear anywhere monev keeps data.
 
 Given the NIKs that went in (from the input files), scan every text column of every table
-and every file under MONEV_HOME (Parquet columns read as text, other files as bytes) and
+and every file under MONEV_HOME and in the data store (Parquet columns read as text, other
+files as bytes) and
 report where any of them appears in clear. The audited registration export is streamed
 to the requester and never written under MONEV_HOME, so the expected result is zero hits.
 """
@@ -76,6 +77,30 @@ def scan_files(root: Path, niks: set[str], *, exclude: Iterable[Path] = ()) -> l
         )
         if count:
             hits.append(Hit(str(path), count))
+    return hits
+
+
+def scan_store(niks: set[str], *, home: Path) -> list[Hit]:
+    """Every object of the data store (monev/core/storage.py) that is not already under
+    `home` (an S3 bucket, or a directory elsewhere), scanned like a file."""
+    import tempfile
+
+    from monev.core import storage
+
+    if not storage.is_remote():
+        root = storage.local_path("x").parent.resolve()
+        if root == home.resolve() or home.resolve() in root.parents:
+            return []
+        return [Hit(f"store:{h.where}", h.count) for h in scan_files(root, niks)]
+    hits: list[Hit] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for key, _size in storage.listing():
+            local = Path(scratch) / Path(key).name
+            storage.get_file(key, local)
+            found = scan_files(local, niks)
+            local.unlink()
+            if found:
+                hits.append(Hit(f"store:{key}", found[0].count))
     return hits
 
 

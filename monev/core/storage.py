@@ -21,6 +21,7 @@ import io
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -231,6 +232,20 @@ def delete_prefix(prefix: str) -> None:
 
 def listing(prefix: str = "") -> Iterator[tuple[str, int]]:
     """(key, size) of every object under `prefix`, in key order; no `.partial` leftovers."""
+    for item in objects(prefix):
+        yield item.key, item.size
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    key: str
+    size: int
+    modified: float  # seconds since the epoch
+
+
+def objects(prefix: str = "", *, partial: bool = False) -> Iterator[StoredObject]:
+    """Every object under `prefix` with its size and time; `partial=True` also lists the
+    `.partial` files an interrupted local write left (for the purge)."""
     prefix = prefix.strip("/")
     if is_remote():
         where = location()
@@ -238,15 +253,17 @@ def listing(prefix: str = "") -> Iterator[tuple[str, int]]:
         pages = s3().get_paginator("list_objects_v2").paginate(Bucket=where.bucket, Prefix=start)
         for page in pages:
             for item in page.get("Contents", []):
-                yield item["Key"][len(where.prefix) :], int(item["Size"])
+                key = item["Key"][len(where.prefix) :]
+                yield StoredObject(key, int(item["Size"]), item["LastModified"].timestamp())
         return
     root = Path(location().root)
     base = root / prefix if prefix else root
     if not base.is_dir():
         return
     for path in sorted(base.rglob("*")):
-        if path.is_file() and not path.name.endswith(".partial"):
-            yield path.relative_to(root).as_posix(), path.stat().st_size
+        if path.is_file() and (partial or not path.name.endswith(".partial")):
+            stat = path.stat()
+            yield StoredObject(path.relative_to(root).as_posix(), stat.st_size, stat.st_mtime)
 
 
 def write_parquet(frame: pl.DataFrame, key: str, **options: Any) -> None:
@@ -269,6 +286,55 @@ def scan_parquet(key: str, **options: Any) -> pl.LazyFrame:
 
 def read_parquet(key: str, **options: Any) -> pl.DataFrame:
     return pl.read_parquet(uri(key), storage_options=polars_options(), **options)
+
+
+# Engines take a place to read or write (a local path, or `uri(key)`), so the benchmarks can
+# hand them plain paths; these helpers read and write either.
+
+
+def polars_kwargs(place: str | Path) -> dict[str, Any]:
+    """Keyword arguments for a Polars reader or writer of `place`."""
+    return {"storage_options": polars_options()} if str(place).startswith("s3://") else {}
+
+
+def scan_at(place: str | Path, **options: Any) -> pl.LazyFrame:
+    return pl.scan_parquet(str(place), **polars_kwargs(place), **options)
+
+
+@contextmanager
+def writing_at(place: str | Path) -> Iterator[str]:
+    """Where to write `place`: an object URI as it is (a PUT is whole or absent), or a
+    `.partial` path renamed over a local file when the block succeeds."""
+    if str(place).startswith("s3://"):
+        yield str(place)
+        return
+    target = Path(place)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f"{target.name}.{uuid.uuid4().hex[:8]}.partial")
+    try:
+        yield str(partial)
+        partial.replace(target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def writing(key: str) -> Iterator[Path]:
+    """A local file to write `key`'s content to, stored under `key` when the block succeeds
+    (for writers that need the bytes on disk anyway, e.g. to checksum them)."""
+    if not is_remote():
+        with writing_at(local_path(key)) as partial:
+            yield Path(partial)
+        return
+    scratch = Path(settings.MONEV_HOME) / "tmp"
+    scratch.mkdir(parents=True, exist_ok=True)
+    local = scratch / f"{uuid.uuid4().hex}-{Path(key).name}"
+    try:
+        yield local
+        put_file(key, local)
+    finally:
+        local.unlink(missing_ok=True)
 
 
 def probe() -> None:

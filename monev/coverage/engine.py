@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
-from monev.core.files import atomic_path
+from monev.core import storage
 from monev.registry.engine import PROGRAM_BITS, nik_key_expr, period_index
 from monev.rosters.store import WORKER_ID_SHIFT
 
@@ -302,12 +302,16 @@ def _aggregate_query(statuses: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def _write_and_aggregate(statuses: pl.LazyFrame, path: Path) -> pl.DataFrame:
+def _write_and_aggregate(statuses: pl.LazyFrame, path: str) -> pl.DataFrame:
     """Stream the per-worker results into `path` and aggregate them in the same pass: the
     statuses are computed once and never held whole in memory (0.35 s less per 3 M workers
     than collecting them, writing the file and grouping the frame)."""
     sink = statuses.select(RESULT_COLUMNS).sink_parquet(
-        path, compression="uncompressed", statistics=False, lazy=True
+        path,
+        compression="uncompressed",
+        statistics=False,
+        lazy=True,
+        **storage.polars_kwargs(path),
     )
     _, agg = pl.collect_all([sink, _aggregate_query(statuses)])
     return agg
@@ -315,13 +319,14 @@ def _write_and_aggregate(statuses: pl.LazyFrame, path: Path) -> pl.DataFrame:
 
 def run_match(
     *,
-    registry_path: Path,
+    registry_path: str | Path,
     roster: pl.LazyFrame,
-    previous_path: Path | None,
+    previous_path: str | Path | None,
     period: str,
-    results_path: Path,
+    results_path: str | Path,
 ) -> pl.DataFrame:
-    """The whole job over files: match, write per-worker results atomically, aggregate.
+    """The whole job over files (local paths or object URIs, monev/core/storage.py): match,
+    write per-worker results atomically, aggregate.
 
     The results are written in worker order, which is what lets next period's run find
     each worker's previous status by merging instead of hashing."""
@@ -334,11 +339,11 @@ def run_match(
         # the previous statuses are mostly small single-threaded steps: they fit in the
         # gaps of the registry scan (Polars lets go of the GIL)
         earlier = (
-            pool.submit(previous_statuses, listed, pl.scan_parquet(previous_path))
+            pool.submit(previous_statuses, listed, storage.scan_at(previous_path))
             if previous_path
             else None
         )
-        found = registry_matches(pl.scan_parquet(registry_path), listed, period)
+        found = registry_matches(storage.scan_at(registry_path), listed, period)
         previous = earlier.result() if earlier else None
-    with atomic_path(results_path) as partial:
-        return _write_and_aggregate(worker_statuses(listed, found, previous, period), partial)
+    with storage.writing_at(results_path) as target:
+        return _write_and_aggregate(worker_statuses(listed, found, previous, period), target)

@@ -1,19 +1,17 @@
 """Results of the match: one `MatchRun` per run, aggregates per (Pemda, category, period).
 
 Per-worker results (status, programmes, since when, change) live in the run's Parquet file
-under `DATA_DIR/coverage/<period>/`; the database keeps the aggregates every page reads and
+under `coverage/<period>/` in the data store; the database keeps the aggregates every page reads and
 the run that produced them. A run becomes current only when all of it is stored, so a crash
 leaves the previous run's results in place.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from monev.core import storage
 from monev.core.scope import ScopedQuerySet
 
 
@@ -69,8 +67,9 @@ class MatchRun(models.Model):
         return f"pencocokan {self.period} #{self.pk} {self.state}"
 
     @property
-    def path(self) -> Path:
-        return Path(settings.DATA_DIR) / self.results_path
+    def has_results(self) -> bool:
+        """The per-worker results file is in the data store."""
+        return bool(self.results_path) and storage.exists(self.results_path)
 
 
 class CoverageStatQuerySet(ScopedQuerySet, models.QuerySet["CoverageStat"]):

@@ -14,6 +14,7 @@ import polars as pl
 from django.db.models import Sum
 
 from monev.accounts.models import Role
+from monev.core import storage
 from monev.core.scope import SystemActor, scope_for
 from monev.coverage import engine
 from monev.coverage.models import CoverageStat, MatchRun, WorkerStatus
@@ -172,10 +173,10 @@ def _pemda_visible(user: Any, pemda_code: str) -> bool:
 def worker_results(*, user: Any, pemda_code: str, period: str, filters: GapFilters) -> pl.DataFrame:
     """Per-worker results of one Pemda (empty when out of scope or not matched)."""
     run = current_run(period)
-    if run is None or not _pemda_visible(user, pemda_code) or not run.path.exists():
+    if run is None or not _pemda_visible(user, pemda_code) or not run.has_results:
         return pl.DataFrame(schema={c: pl.String for c in engine.RESULT_COLUMNS})
     statuses = [filters.status] if filters.status in GAP_STATUSES else list(GAP_STATUSES)
-    lazy = pl.scan_parquet(run.path).filter(
+    lazy = storage.scan_parquet(run.results_path).filter(
         (pl.col("pemda_code") == pemda_code) & pl.col("status").cast(pl.String).is_in(statuses)
     )
     if filters.category:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
-from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from monev.core import storage
 from monev.core.audit import audit_record
 from monev.core.models import Job, JobState
 from monev.coverage import engine
@@ -31,8 +30,8 @@ class MatchError(Exception):
     """The match cannot run for this period (no registry extract, nothing to match)."""
 
 
-def coverage_dir(period: str) -> Path:
-    return Path(settings.DATA_DIR) / "coverage" / period
+def results_key(period: str, run_id: int) -> str:
+    return f"coverage/{period}/hasil-{run_id}.parquet"
 
 
 # ------------------------------------------------------------------------------ the roster
@@ -102,19 +101,23 @@ def _match(run: MatchRun, snapshot: RegistrySnapshot, by: Any, job: Job | None) 
     timings["roster"] = round(time.perf_counter() - started, 3)
     previous = previous_run(run.period)
     _progress(job, 2, "mencocokkan dengan registri")
-    results = coverage_dir(run.period) / f"hasil-{run.pk}.parquet"
+    results = results_key(run.period, run.pk)
     agg = engine.run_match(
-        registry_path=snapshot.path,
+        registry_path=storage.uri(snapshot.parquet_path),
         roster=roster,
-        previous_path=previous.path if previous and previous.path.exists() else None,
+        previous_path=(
+            storage.uri(previous.results_path)
+            if previous and previous.results_path and storage.exists(previous.results_path)
+            else None
+        ),
         period=run.period,
-        results_path=results,
+        results_path=storage.uri(results),
     )
     timings["match"] = round(time.perf_counter() - started - timings["roster"], 3)
     _progress(job, 4, "menyimpan hasil")
     run.previous_period = previous.period if previous else ""
     run.roster_versions = versions
-    run.results_path = str(results.relative_to(settings.DATA_DIR))
+    run.results_path = results
     _store(run, agg, previous, versions, by)
     timings["total"] = round(time.perf_counter() - started, 3)
     MatchRun.objects.filter(pk=run.pk).update(timings=timings)
@@ -193,8 +196,8 @@ def _prune(run: MatchRun) -> None:
     """Drop result files of runs that are no longer current (their stats went with them)."""
     old = MatchRun.objects.filter(period=run.period, is_current=False).exclude(pk=run.pk)
     for other in old:
-        if other.results_path and other.path.exists():
-            other.path.unlink()
+        if other.results_path:
+            storage.delete(other.results_path)
     CoverageStat.objects.filter(run__in=old).delete()
 
 

@@ -1,17 +1,17 @@
 """BPJS participation registry extracts: one pseudonymised Parquet file per import.
 
-The rows live in Parquet under `DATA_DIR/registry/<period>/` (tens of millions a month); the
+The rows live in Parquet under `registry/<period>/` in the data store (tens of millions); the
 database keeps one `RegistrySnapshot` per committed import with its period, source, counts and
 checksums. The newest committed snapshot of a period is the current one the match reads.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from monev.core import storage
 
 
 class RegistrySnapshotQuerySet(models.QuerySet["RegistrySnapshot"]):
@@ -60,5 +60,6 @@ class RegistrySnapshot(models.Model):
         return f"registri {self.period} #{self.pk} ({self.rows_accepted} baris)"
 
     @property
-    def path(self) -> Path:
-        return Path(settings.DATA_DIR) / self.parquet_path
+    def uri(self) -> str:
+        """Where Polars reads the extract (monev/core/storage.py)."""
+        return storage.uri(self.parquet_path)

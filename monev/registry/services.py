@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from monev.core import storage
 from monev.core.audit import audit_record
 from monev.core.nik import district_prefixes
 from monev.registry import engine
@@ -63,8 +64,8 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def registry_dir(period: str) -> Path:
-    return Path(settings.DATA_DIR) / "registry" / period
+def registry_key(period: str, name: str) -> str:
+    return f"registry/{period}/{name}"
 
 
 def registry_import(
@@ -135,8 +136,10 @@ def _commit(
     seconds: float,
 ) -> RegistrySnapshot:
     stamp = timezone.now().strftime("%Y%m%dT%H%M%S%f")
-    target = registry_dir(result.period) / f"registri-{stamp}-{source_sha[:12]}.parquet"
-    engine.write_parquet(checked.rows, target)
+    key = registry_key(result.period, f"registri-{stamp}-{source_sha[:12]}.parquet")
+    with storage.writing(key) as local:
+        engine.write_parquet(checked.rows, local)
+        parquet_sha = file_sha256(local)
     active, by_segment = engine.summary(checked.rows)
     with transaction.atomic():
         RegistrySnapshot.objects.filter(period=result.period, is_current=True).update(
@@ -147,8 +150,8 @@ def _commit(
             source=source[:64],
             source_name=path.name[:255],
             source_sha256=source_sha,
-            parquet_path=str(target.relative_to(settings.DATA_DIR)),
-            parquet_sha256=file_sha256(target),
+            parquet_path=key,
+            parquet_sha256=parquet_sha,
             rows_total=checked.total,
             rows_accepted=checked.n_valid,
             rows_rejected=checked.n_invalid,
@@ -195,9 +198,11 @@ def _audit_rejected(result: RegistryImport, by: Any) -> None:
 
 
 def _write_error_report(period: str, source_name: str, errors: pl.DataFrame) -> Path:
-    """CSV of row, column, code, detail, message (no clear NIK: details are lengths/prefixes)."""
+    """CSV of row, column, code, detail, message (no clear NIK: details are lengths/prefixes),
+    for the person at the command line: under MONEV_HOME/reports on this machine."""
     stamp = dt.datetime.now(tz=dt.UTC).strftime("%Y%m%dT%H%M%S")
-    target = registry_dir(period) / f"kesalahan-{stamp}-{Path(source_name).stem[:40]}.csv"
+    name = f"kesalahan-registri-{period}-{stamp}-{Path(source_name).stem[:40]}.csv"
+    target = Path(settings.MONEV_HOME) / "reports" / name
     target.parent.mkdir(parents=True, exist_ok=True)
     codes = errors["code"].unique().to_list()
     messages = {code: message_for(code, "") for code in codes}

@@ -66,7 +66,7 @@ class RosterVersion(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     diff = models.JSONField(default=dict, blank=True)
-    # The stem of the version's row files under DATA_DIR/rosters (store.rows_write).
+    # The stem of the version's row files under rosters/ in the data store (store.rows_write).
     rows_file = models.CharField(max_length=255, blank=True)
 
     objects = RosterVersionQuerySet.as_manager()

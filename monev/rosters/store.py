@@ -1,7 +1,9 @@
 """The worker rows of committed roster versions: one immutable Parquet file per version.
 
-    DATA_DIR/rosters/<Pemda code>/<period>/u<upload id>-<token>.parquet   pseudonymised rows
-                                                                .nik      the NIKs, sealed
+    rosters/<Pemda code>/<period>/u<upload id>-<token>.parquet   pseudonymised rows
+                                                       .nik      the NIKs, sealed
+
+in the data store (monev/core/storage.py: MONEV_HOME/data, or an S3 bucket).
 
 A version's rows are written once, before the transaction that creates its `RosterVersion`
 (which names them in `rows_file`), and never change. A commit that fails or is killed leaves
@@ -24,14 +26,11 @@ import secrets
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
-from django.conf import settings
 
-from monev.core import pii
-from monev.core.files import atomic_path
+from monev.core import pii, storage
 
 if TYPE_CHECKING:
     from monev.rosters.models import RosterVersion
@@ -54,8 +53,12 @@ WORKER_ID_SHIFT = 32
 ORPHAN_GRACE_SECONDS = 24 * 3600
 
 
-def root() -> Path:
-    return Path(settings.DATA_DIR) / "rosters"
+PREFIX = "rosters"
+
+
+def key_of(stem: str, suffix: str) -> str:
+    """The store key of a version's `.parquet` or `.nik` file."""
+    return f"{PREFIX}/{stem}{suffix}"
 
 
 def worker_id_expr(version_id: int) -> pl.Expr:
@@ -80,21 +83,21 @@ def rows_write(
     reuse the id of a rolled-back row), so a file is only ever named by one version.
     """
     stem = f"{pemda_code}/{period}/u{upload_id}-{secrets.token_hex(4)}"
-    base = root() / stem
     if not rows.get_column("row_number").is_sorted():
         rows = rows.sort("row_number")  # stored in row order: a page is a slice, no sort
-    with atomic_path(base.with_suffix(".nik")) as partial:
-        partial.write_bytes(sealed)
-    with atomic_path(base.with_suffix(".parquet")) as partial:
-        rows.select([pl.col(name).cast(dtype) for name, dtype in ROW_SCHEMA.items()]).write_parquet(
-            partial, compression="lz4", statistics=True
-        )
+    storage.put(key_of(stem, ".nik"), sealed)
+    storage.write_parquet(
+        rows.select([pl.col(name).cast(dtype) for name, dtype in ROW_SCHEMA.items()]),
+        key_of(stem, ".parquet"),
+        compression="lz4",
+        statistics=True,
+    )
     return stem
 
 
 def rows_delete(stem: str) -> None:
     for suffix in (".parquet", ".nik"):
-        (root() / stem).with_suffix(suffix).unlink(missing_ok=True)
+        storage.delete(key_of(stem, suffix))
 
 
 def records_write(
@@ -138,8 +141,9 @@ def records_write(
 # --------------------------------------------------------------------------------- reading
 
 
-def rows_path(version: RosterVersion) -> Path:
-    return (root() / version.rows_file).with_suffix(".parquet")
+def rows_uri(version: RosterVersion) -> str:
+    """Where Polars reads the version's rows (a local path or an object URI)."""
+    return storage.uri(key_of(version.rows_file, ".parquet"))
 
 
 def version_rows(version: RosterVersion, columns: Iterable[str] | None = None) -> pl.LazyFrame:
@@ -147,7 +151,7 @@ def version_rows(version: RosterVersion, columns: Iterable[str] | None = None) -
     if not version.rows_file:
         frame = pl.LazyFrame(schema=ROW_SCHEMA)
     else:
-        frame = pl.scan_parquet(rows_path(version))
+        frame = storage.scan_parquet(key_of(version.rows_file, ".parquet"))
     frame = frame.with_columns(worker_id_expr(version.pk))
     return frame.select(list(columns)) if columns is not None else frame
 
@@ -201,7 +205,7 @@ def version_niks(version: RosterVersion) -> pl.DataFrame:
     calls this; nothing it returns may be stored or logged."""
     if not version.rows_file:
         return pl.DataFrame(schema={"row_number": pl.Int64, "nik": pl.String})
-    return pii.niks_unseal((root() / version.rows_file).with_suffix(".nik").read_bytes())
+    return pii.niks_unseal(storage.get(key_of(version.rows_file, ".nik")))
 
 
 # -------------------------------------------------------------------------------- cleaning
@@ -213,6 +217,18 @@ class Purged:
     bytes: int
 
 
+def _stem_of(name: str) -> str:
+    """The version stem of a row file's name (`….parquet`, `….nik`, or a `.partial` of one)."""
+    if name.endswith(".partial"):
+        name = name.removesuffix(".partial")
+        head, _, tail = name.rpartition(".")
+        if len(tail) == 8 and all(c in "0123456789abcdef" for c in tail):
+            name = head  # the unique part of storage's partial names
+    for suffix in (".parquet", ".nik"):
+        name = name.removesuffix(suffix)
+    return name
+
+
 def orphans_purge(*, grace_seconds: int = ORPHAN_GRACE_SECONDS) -> Purged:
     """Delete row files no version names (a commit that failed or was killed), once they are
     older than `grace_seconds` (a commit in progress writes its files before its version)."""
@@ -221,17 +237,13 @@ def orphans_purge(*, grace_seconds: int = ORPHAN_GRACE_SECONDS) -> Purged:
     named = set(RosterVersion.objects.exclude(rows_file="").values_list("rows_file", flat=True))
     cutoff = time.time() - grace_seconds
     files = size = 0
-    if not root().exists():
-        return Purged(0, 0)
-    for path in root().rglob("*"):
-        if path.suffix not in (".parquet", ".nik", ".partial") or not path.is_file():
+    for item in storage.objects(PREFIX, partial=True):
+        if not item.key.endswith((".parquet", ".nik", ".partial")):
             continue
-        stem = path.relative_to(root()).with_suffix("").as_posix()
-        if path.suffix == ".partial":
-            stem = Path(stem).with_suffix("").as_posix()
-        if stem in named or path.stat().st_mtime > cutoff:
+        stem = _stem_of(item.key.removeprefix(f"{PREFIX}/"))
+        if stem in named or item.modified > cutoff:
             continue
-        size += path.stat().st_size
-        path.unlink(missing_ok=True)
+        size += item.size
+        storage.delete(item.key)
         files += 1
     return Purged(files, size)

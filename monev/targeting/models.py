@@ -11,12 +11,11 @@ the audited exports) and `nik_masked`.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from monev.core import storage
 from monev.core.scope import ScopedQuerySet
 
 
@@ -70,8 +69,9 @@ class SocialRegister(models.Model):
         return f"{self.source} {self.as_of} #{self.pk} ({self.rows_accepted} baris)"
 
     @property
-    def path(self) -> Path:
-        return Path(settings.DATA_DIR) / self.parquet_path
+    def uri(self) -> str:
+        """Where Polars reads the list (monev/core/storage.py)."""
+        return storage.uri(self.parquet_path)
 
 
 class RunState(models.TextChoices):
@@ -117,8 +117,8 @@ class TargetRun(models.Model):
         return f"sasaran {self.period} #{self.pk} {self.state}"
 
     @property
-    def path(self) -> Path:
-        return Path(settings.DATA_DIR) / self.results_path
+    def has_results(self) -> bool:
+        return bool(self.results_path) and storage.exists(self.results_path)
 
 
 class TargetStatQuerySet(ScopedQuerySet, models.QuerySet["TargetStat"]):

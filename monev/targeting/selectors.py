@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 from django.db.models import Max, Sum
 
+from monev.core import storage
 from monev.core.audit import audit_record
 from monev.core.scope import get_scoped_or_404, scope_for
 from monev.targeting import engine
@@ -103,7 +104,7 @@ def target_people(
     """The Pemda's targets (masked NIK), the requested page and the total. `stat` comes from
     `target_stat_get`, so the caller's scope is already checked."""
     run = stat.run
-    if not run.results_path or not run.path.exists():
+    if not run.has_results:
         return pl.DataFrame(schema={c: pl.String for c in engine.RESULT_COLUMNS}), 0
     code = pl.col("pemda_code")
     mine = (
@@ -111,7 +112,7 @@ def target_people(
         if stat.level == "province"
         else (code == stat.pemda_code)
     )
-    frame = engine.targets_only(pl.scan_parquet(run.path).filter(mine))
+    frame = engine.targets_only(storage.scan_parquet(run.results_path).filter(mine))
     frame = _filtered(frame, filters or PeopleFilter())
     rows = frame.sort("desil", "kode_wilayah", "row").collect()
     page = rows.slice(offset, limit) if limit is not None else rows

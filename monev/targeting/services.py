@@ -10,6 +10,7 @@ import io
 import logging
 import shutil
 import time
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from monev.core import pii
+from monev.core import pii, storage
 from monev.core.audit import audit_record
 from monev.core.nik import district_prefixes
 from monev.core.spreadsheet import safe_writer
@@ -99,8 +100,8 @@ def reference() -> engine.Reference:
     )
 
 
-def register_dir(as_of: str) -> Path:
-    return Path(settings.DATA_DIR) / "dtsen" / as_of
+def register_key(as_of: str, name: str) -> str:
+    return f"dtsen/{as_of}/{name}"
 
 
 def register_import(
@@ -124,7 +125,8 @@ def register_import(
         result.file_error = message_for(exc.code, exc.detail)
         _audit_rejected(result, by)
         return result
-    work = register_dir(as_of) / f".intake-{timezone.now().strftime('%Y%m%dT%H%M%S%f')}"
+    # Validated parts wait on this machine's disk until they are merged into the stored file.
+    work = Path(settings.MONEV_HOME) / "tmp" / f"intake-{uuid.uuid4().hex}"
     try:
         checked = engine.intake_chunks(
             frame,
@@ -153,9 +155,11 @@ def _commit(
 ) -> SocialRegister:
     source_sha = file_sha256(path)
     stamp = timezone.now().strftime("%Y%m%dT%H%M%S%f")
-    target = register_dir(result.as_of) / f"dtsen-{stamp}-{source_sha[:12]}.parquet"
-    engine.merge_parts(parts, target)
-    by_pemda, by_desil = engine.summary_of(target)
+    key = register_key(result.as_of, f"dtsen-{stamp}-{source_sha[:12]}.parquet")
+    with storage.writing(key) as local:
+        engine.merge_parts(parts, local)
+        by_pemda, by_desil = engine.summary_of(local)
+        parquet_sha = file_sha256(local)
     with transaction.atomic():
         SocialRegister.objects.filter(as_of=result.as_of, is_current=True).update(is_current=False)
         register = SocialRegister.objects.create(
@@ -163,8 +167,8 @@ def _commit(
             source=result.source,
             source_name=path.name[:255],
             source_sha256=source_sha,
-            parquet_path=str(target.relative_to(settings.DATA_DIR)),
-            parquet_sha256=file_sha256(target),
+            parquet_path=key,
+            parquet_sha256=parquet_sha,
             rows_total=result.rows_total,
             rows_accepted=result.rows_accepted,
             rows_rejected=result.rows_rejected,
@@ -207,9 +211,11 @@ def _audit_rejected(result: RegisterImport, by: Any) -> None:
 
 
 def _write_error_report(as_of: str, source_name: str, errors: pl.DataFrame) -> Path:
-    """CSV of row, column, code, detail, pesan (details are lengths, prefixes, masks)."""
+    """CSV of row, column, code, detail, pesan (details are lengths, prefixes, masks), for the
+    person at the command line: under MONEV_HOME/reports on this machine."""
     stamp = dt.datetime.now(tz=dt.UTC).strftime("%Y%m%dT%H%M%S")
-    target = register_dir(as_of) / f"kesalahan-{stamp}-{Path(source_name).stem[:40]}.csv"
+    name = f"kesalahan-dtsen-{as_of}-{stamp}-{Path(source_name).stem[:40]}.csv"
+    target = Path(settings.MONEV_HOME) / "reports" / name
     target.parent.mkdir(parents=True, exist_ok=True)
     messages = {code: message_for(code) for code in errors["code"].unique().to_list()}
     errors.with_columns(pesan=pl.col("code").replace_strict(messages, default="")).write_csv(target)
@@ -257,8 +263,8 @@ def _rosters(period: str) -> tuple[pl.LazyFrame, dict[str, list[int]]]:
     return frame, versions
 
 
-def results_dir(period: str) -> Path:
-    return Path(settings.DATA_DIR) / "targeting" / period
+def results_key(period: str, run_id: int) -> str:
+    return f"targeting/{period}/sasaran-{run_id}.parquet"
 
 
 def target_run(*, period: str, by: Any, rule: engine.Rule | None = None) -> TargetRun:
@@ -280,7 +286,7 @@ def target_run(*, period: str, by: Any, rule: engine.Rule | None = None) -> Targ
         period=period, register=register, snapshot=snapshot, rule=rule.as_dict()
     )
     try:
-        return _run(run, register, snapshot.path, rule, by)
+        return _run(run, register, snapshot.uri, rule, by)
     except Exception as exc:
         TargetRun.objects.filter(pk=run.pk).update(
             state=RunState.FAILED, error=type(exc).__name__, finished_at=timezone.now()
@@ -290,24 +296,24 @@ def target_run(*, period: str, by: Any, rule: engine.Rule | None = None) -> Targ
 
 
 def _run(
-    run: TargetRun, register: SocialRegister, registry_path: Path, rule: engine.Rule, by: Any
+    run: TargetRun, register: SocialRegister, registry_path: str, rule: engine.Rule, by: Any
 ) -> TargetRun:
     started = time.perf_counter()
     rosters, versions = _rosters(run.period)
-    results_path = results_dir(run.period) / f"sasaran-{run.pk}.parquet"
+    results_key_ = results_key(run.period, run.pk)
     results = engine.run_targeting(
-        people_path=register.path,
+        people_path=register.uri,
         registry_path=registry_path,
         rosters=rosters,
         period=run.period,
         as_of=register.as_of,
         rule=rule,
-        results_path=results_path,
+        results_path=storage.uri(results_key_),
     )
     seconds = round(time.perf_counter() - started, 3)
     run.package_monthly, run.package_rows = package_monthly(run.period)
     run.roster_versions = versions
-    run.results_path = str(results_path.relative_to(settings.DATA_DIR))
+    run.results_path = results_key_
     _store(run, register, results, by)
     run.timings = {"match": seconds, "total": round(time.perf_counter() - started, 3)}
     TargetRun.objects.filter(pk=run.pk).update(timings=run.timings)
@@ -415,8 +421,8 @@ def _prune(run: TargetRun) -> None:
     """Drop results of runs of this period that are no longer current."""
     old = TargetRun.objects.filter(period=run.period, is_current=False).exclude(pk=run.pk)
     for other in old:
-        if other.results_path and other.path.exists():
-            other.path.unlink()
+        if other.results_path:
+            storage.delete(other.results_path)
     TargetStat.objects.filter(run__in=old).delete()
 
 
@@ -441,7 +447,7 @@ def _clear_niks(register: SocialRegister, rows: pl.DataFrame) -> dict[int, str]:
     """Decrypt the NIK of the listed rows (by list row number) from the list's Parquet."""
     wanted = rows.select("pemda_code", "row")
     ciphers = (
-        pl.scan_parquet(register.path)
+        storage.scan_parquet(register.parquet_path)
         .select("pemda_code", "row", "nik_cipher")
         .join(wanted.lazy(), on=["pemda_code", "row"], how="semi")
         .collect()

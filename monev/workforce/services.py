@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from monev.budgets.services import InputRejected
 from monev.budgets.tables import TableError, parse_rupiah, read_table, require_columns
+from monev.core import storage
 from monev.core.audit import audit_record
 from monev.core.scope import scope_for
 from monev.regions.codes import parse_period, parse_region_code
@@ -292,7 +291,7 @@ def participants_from_registry(*, period: str, by: Any) -> ImportResult:
         raise InputRejected(
             [_("Hanya pengguna nasional yang dapat menurunkan data dari registri.")]
         )
-    counts = _registry_counts(Path(settings.DATA_DIR) / snapshot.parquet_path)
+    counts = _registry_counts(snapshot.parquet_path)
     places = _places()
     source = f"registri BPJS TK {snapshot.period} ({snapshot.source_name})"[:300]
     rows = [
@@ -312,10 +311,10 @@ def participants_from_registry(*, period: str, by: Any) -> ImportResult:
     return ImportResult(ImportKind.PARTICIPANTS, len(rows), [period], batch.pk)
 
 
-def _registry_counts(path: Path) -> pl.DataFrame:
+def _registry_counts(key: str) -> pl.DataFrame:
     """(region_code, segment, n) at province and kab/kota level, plus the all-segment total."""
     active = (
-        pl.scan_parquet(path)
+        storage.scan_parquet(key)
         .filter(pl.col("active") & pl.col("kode_wilayah").is_not_null())
         .select(pl.col("kode_wilayah"), pl.col("segmen").cast(pl.String).alias("segment"))
     )

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 import pytest
 
-from monev.core import pii
+from monev.core import pii, storage
 from monev.core.scope import SYSTEM
 from monev.coverage.models import CoverageStat, MatchRun
 from monev.coverage.services import match_run
@@ -99,7 +98,7 @@ def build(tmp_path: Path) -> dict[str, MatchRun]:
 
 def _by_name(run: MatchRun) -> dict[str, dict[str, Any]]:
     names = {int(pii.nik_hash(n)[:31], 16): name for name, (n, _c) in PEOPLE.items()}
-    frame = pl.read_parquet(run.path)
+    frame = storage.read_parquet(run.results_path)
     return {names[row["nik_key"]]: row for row in frame.iter_rows(named=True)}
 
 
@@ -156,7 +155,7 @@ def test_rerun_is_idempotent_and_replaces_results(tmp_path: Path) -> None:
     assert before == after
     assert MatchRun.objects.filter(period="2024-06", is_current=True).get() == again
     assert CoverageStat.objects.filter(period="2024-06").count() == len(EXPECTED_STATS)
-    assert not runs["june"].path.exists()
+    assert not runs["june"].has_results
     assert _by_name(again)["A"]["since"] == "2024-05"
 
 
@@ -195,7 +194,7 @@ def test_person_on_two_rosters_keeps_both_histories(tmp_path: Path) -> None:
     for period in ("2024-05", "2024-06"):
         import_registry(tmp_path, period, [{"nik": k, "segmen": "BPU", "program": "JKK,JKM"}])
         run = match_run(period=period, by=SYSTEM)
-    frame = pl.read_parquet(run.path).sort("pemda_code")
+    frame = storage.read_parquet(run.results_path).sort("pemda_code")
     assert frame.height == 2
     assert frame["status"].to_list() == ["PROTECTED", "PARTIAL"]
     assert frame["since"].to_list() == ["2024-05", "2024-05"]

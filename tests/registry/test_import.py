@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from monev.core import pii
+from monev.core import pii, storage
 from monev.core.models import AuditEvent
 from monev.core.scope import SYSTEM
 from monev.registry import engine
@@ -43,7 +43,7 @@ def test_valid_file_becomes_a_pseudonymised_snapshot(tmp_path: Path) -> None:
     snap = result.snapshot
     assert snap is not None and snap.is_current and snap.rows_active == 3
     assert snap.by_segment == {"BPU": 1, "JAKON": 1, "PMI": 1, "PU": 1}
-    frame = pl.read_parquet(snap.path)
+    frame = storage.read_parquet(snap.parquet_path)
     assert frame.columns == [
         "nik_key",
         "segmen",
@@ -94,7 +94,7 @@ def test_no_nik_in_clear_in_parquet_audit_or_report(tmp_path: Path) -> None:
         period="2024-06", path=registry_csv(tmp_path / "r.csv", rows), by=SYSTEM, accept_valid=True
     )
     assert result.committed and result.report_path is not None
-    blobs = [result.snapshot.path.read_bytes(), result.report_path.read_bytes()]  # type: ignore[union-attr]
+    blobs = [storage.get(result.snapshot.parquet_path), result.report_path.read_bytes()]  # type: ignore[union-attr]
     blobs.append(json.dumps(list(AuditEvent.objects.values("changes", "object_repr"))).encode())
     for row in rows:
         for blob in blobs:

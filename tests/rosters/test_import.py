@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
+from monev.core import storage as core_storage
 from monev.core.models import AuditEvent
 from monev.core.privacy import scan_files
 from monev.core.scope import SYSTEM
@@ -35,7 +36,7 @@ def snapshot() -> tuple[Any, ...]:
     return (
         list(RosterVersion.objects.values_list("id", "is_current", "number")),
         stored_rows().select("version_id", "row_number", "nik_key", "wage").rows(),
-        sorted(p.name for p in store.root().rglob("*")) if store.root().exists() else [],
+        sorted(key for key, _size in core_storage.listing(store.PREFIX)),
     )
 
 
@@ -309,11 +310,12 @@ def test_purge_deletes_row_files_no_version_names(palembang: Any) -> None:
     day_ago = time.time() - 2 * 24 * 3600
     for stem in (left, kept.rows_file):
         for suffix in (".parquet", ".nik"):
-            os.utime((store.root() / stem).with_suffix(suffix), (day_ago, day_ago))
+            os.utime(core_storage.local_path(store.key_of(stem, suffix)), (day_ago, day_ago))
     out = io.StringIO()
     call_command("purge_uploads", "--days", "90", stdout=out)
     assert "2 berkas baris tanpa versi dihapus" in out.getvalue()
-    files = [p for p in store.root().rglob("*") if p.is_file()]
-    remaining = {p.relative_to(store.root()).with_suffix("").as_posix() for p in files}
+    remaining = {
+        key.removeprefix("rosters/").rsplit(".", 1)[0] for key, _ in core_storage.listing("rosters")
+    }
     assert remaining == {kept.rows_file, fresh}
     assert stored_count(kept) == 1

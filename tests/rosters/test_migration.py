@@ -26,6 +26,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from monev.core import pii
+from monev.core import storage as core_storage
 from monev.regions.services import reference_load
 
 niks = json.loads(sys.argv[1])
@@ -60,7 +61,7 @@ keys = pl.DataFrame({"h": [pii.nik_hash(n) for n in niks]}).select(
     pl.col("h").str.slice(0, 31).str.to_integer(base=16, dtype=pl.Int128)
 )["h"].to_list()
 sealed = store.version_niks(moved).sort("row_number")["nik"].to_list()
-files = sorted(p.suffix for p in store.root().rglob("*") if p.is_file())
+files = sorted("." + k.rsplit(".", 1)[1] for k, _ in core_storage.listing(store.PREFIX))
 back = migrate(before)
 restored = back.get_model("rosters", "Worker").objects.order_by("row_number")
 print(json.dumps({

@@ -11,6 +11,7 @@ from cryptography.exceptions import InvalidTag
 from hypothesis import given
 from hypothesis import strategies as st
 
+from monev.core import storage as core_storage
 from monev.core.scope import SYSTEM
 from monev.rosters import selectors, store
 from monev.rosters.models import RosterVersion
@@ -34,7 +35,7 @@ def test_rows_given_out_of_order_are_stored_and_paged_in_row_order(palembang: An
     ]
     random.Random(3).shuffle(records)
     version = _version(palembang, records)
-    stored = pl.read_parquet(store.rows_path(version))["row_number"].to_list()
+    stored = pl.read_parquet(store.rows_uri(version))["row_number"].to_list()
     assert stored == list(range(2, 252))
     total, page = selectors.roster_workers_read(user=SYSTEM, version=version, offset=100, limit=5)
     assert total == 250
@@ -46,7 +47,7 @@ def test_rows_given_out_of_order_are_stored_and_paged_in_row_order(palembang: An
 def test_sealed_niks_open_only_untouched(palembang: Any) -> None:
     version = _version(palembang, [{"nik": nik(1), "category": "RENTAN"}])
     assert store.version_niks(version)["nik"].to_list() == [nik(1)]
-    path = (store.root() / version.rows_file).with_suffix(".nik")
+    path = core_storage.local_path(store.key_of(version.rows_file, ".nik"))
     sealed = bytearray(path.read_bytes())
     sealed[-1] ^= 1  # one bit of the tag
     path.write_bytes(bytes(sealed))

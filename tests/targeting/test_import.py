@@ -16,7 +16,7 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monev.core import pii
+from monev.core import pii, storage
 from monev.core.models import AuditEvent
 from monev.core.scope import SYSTEM
 from monev.targeting import engine
@@ -128,7 +128,7 @@ def test_aliases_separators_and_formats(tmp_path: Path) -> None:
     path.write_text(text)
     result = register_import(as_of="2025-03", path=path, by=SYSTEM)
     assert result.committed, result.error_rows()
-    stored = pl.read_parquet(result.register.path)
+    stored = storage.read_parquet(result.register.parquet_path)
     assert stored["desa_code"].to_list() == ["16.04.01.2001"]
     assert stored["desil"].to_list() == [3] and stored["working"].to_list() == [True]
     assert stored["kk_hash"].to_list() == [pii.nik_hash(nik(2))]
@@ -162,7 +162,7 @@ def test_no_clear_nik_in_database_or_parquet(tmp_path: Path, rates: None) -> Non
             cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 (test scan)
             blob = repr(cursor.fetchall())
             assert not any(n in blob for n in clear), table
-    stored = pl.read_parquet(register.path)
+    stored = storage.read_parquet(register.parquet_path)
     assert pii.nik_decrypt(stored["nik_cipher"][0]) in clear
 
 

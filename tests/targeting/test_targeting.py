@@ -162,7 +162,7 @@ def test_rerun_replaces_and_old_results_go(tmp_path: Path, rates: None) -> None:
     second = target_run(period=PERIOD, by=SYSTEM)
     first.refresh_from_db()
     assert second.is_current and not first.is_current
-    assert not first.path.exists() and second.path.exists()
+    assert not first.has_results and second.has_results
 
 
 def test_missing_inputs_are_clear(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
-from monev.core import pii
+from monev.core import pii, storage
 from monev.core.files import atomic_path
 from monev.core.headers import canonical_headers
 from monev.core.nik import nik_validate
@@ -548,15 +548,17 @@ def nik_key_expr(column: str = "nik_hash") -> pl.Expr:
     return key.alias("nik_key")
 
 
-def write_parquet(rows: pl.DataFrame, target: Path) -> None:
-    """Write atomically (a crash leaves no file or the whole file), Pemda-sorted row groups."""
-    with atomic_path(target) as partial:
+def write_parquet(rows: pl.DataFrame, target: str | Path) -> None:
+    """Write atomically (a crash leaves no file or the whole file), Pemda-sorted row groups;
+    `target` is a local path or an object URI (monev/core/storage.py)."""
+    with storage.writing_at(target) as partial:
         rows.write_parquet(
             partial,
             compression="zstd",
             compression_level=1,
             statistics=True,
             row_group_size=ROW_GROUP,
+            **storage.polars_kwargs(partial),
         )
 
 

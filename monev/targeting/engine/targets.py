@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
+from monev.core import storage
 from monev.registry.engine import PROGRAM_BITS, period_index
 from monev.targeting.engine.intake import nik_key_expr, write_parquet
 
@@ -236,25 +237,25 @@ def breakdowns(targets: pl.DataFrame) -> dict[str, dict[str, dict[str, int]]]:
 
 def run_targeting(
     *,
-    people_path: Path,
-    registry_path: Path,
+    people_path: str | Path,
+    registry_path: str | Path,
     rosters: pl.LazyFrame,
     period: str,
     as_of: str,
     rule: Rule,
-    results_path: Path,
+    results_path: str | Path,
 ) -> pl.DataFrame:
-    """The whole national job over files: results written atomically, aggregates returned."""
+    """The whole national job over files (local paths or object URIs): results written
+    atomically, aggregates returned."""
     results = target_results(
-        people=pl.scan_parquet(people_path),
-        registry=pl.scan_parquet(registry_path),
+        people=storage.scan_at(people_path),
+        registry=storage.scan_at(registry_path),
         rosters=rosters,
         period=period,
         as_of=as_of,
         rule=rule,
     ).collect()
     results = results.sort("pemda_code", "row")
-    results_path.parent.mkdir(parents=True, exist_ok=True)
     write_parquet(results, results_path)
     return results
 

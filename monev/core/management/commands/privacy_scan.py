@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from monev.core.privacy import niks_in_files, scan_database, scan_files
+from monev.core.privacy import niks_in_files, scan_database, scan_files, scan_store
 
 
 class Command(BaseCommand):
@@ -28,10 +28,14 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"tidak ada: {', '.join(missing)}", returncode=2)
         niks = niks_in_files(inputs)
-        hits = scan_database(niks) + scan_files(
-            Path(settings.MONEV_HOME),
-            niks,
-            exclude=[*inputs, Path(settings.MONEV_HOME) / "secrets"],
+        hits = (
+            scan_database(niks)
+            + scan_files(
+                Path(settings.MONEV_HOME),
+                niks,
+                exclude=[*inputs, Path(settings.MONEV_HOME) / "secrets"],
+            )
+            + scan_store(niks, home=Path(settings.MONEV_HOME))
         )
         report = {"niks": len(niks), "hits": [{"where": h.where, "count": h.count} for h in hits]}
         if options["format"] == "json":
