@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/match.py                      # 20 M registry × 3 M roster, and 2 M × 0.3 M
     .venv/bin/python bench/match.py --sizes 2 --roster-ratio 0.15
+    .venv/bin/python bench/match.py --store s3     # the same files in a bucket (local S3 server)
 
 For each size it writes a registry Parquet (pseudonymised: hex HMACs, programmes, status,
 paid-up month; 3 % of the rows belong to people with two), a roster Parquet and the
@@ -15,6 +16,10 @@ then runs in a fresh process each:
   against the previous period, per-worker results written to Parquet, aggregates.
 
 It prints seconds and peak RSS of both and the ratio job/floor (goal ≤ 1.5, RSS ≤ 6 GB).
+
+`--store s3` puts the three input files in a bucket of a local S3-compatible server
+(bench/_s3.py) and runs both measures there: Polars reads the inputs and writes the results
+over the S3 API, as a monev whose MONEV_DATA_URL is s3://… does.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 from _rss import peak_rss_gb
+from _s3 import local_s3, upload
 
 ROOT = Path(__file__).resolve().parent.parent
 PERIOD, PREVIOUS = "2024-06", "2024-05"
@@ -134,12 +140,37 @@ def generate(directory: Path, registry_rows: int, roster_rows: int, seed: int = 
     previous.write_parquet(directory / "previous.parquet")
 
 
-def measure_floor(directory: Path, key: str = "nik_hash") -> dict[str, float]:
+def _place(directory: str, name: str) -> str:
+    return f"{directory}/{name}"
+
+
+def _options(directory: str) -> dict:
+    """Polars' storage options for an s3:// directory (the monev settings of the child)."""
+    if not directory.startswith("s3://"):
+        return {}
+    django_setup()
+    from monev.core import storage
+
+    return storage.polars_kwargs(directory)
+
+
+def django_setup() -> None:
+    os.environ.setdefault("MONEV_HOME", tempfile.mkdtemp(prefix="bench-match-home-"))
+    os.environ.setdefault("MONEV_DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "monev.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def measure_floor(directory: str, key: str = "nik_hash") -> dict[str, float]:
+    options = _options(directory)
     started = time.perf_counter()
     current = 2024 * 12 + 5
-    roster = pl.scan_parquet(directory / "roster.parquet")
+    roster = pl.scan_parquet(_place(directory, "roster.parquet"), **options)
     people = (
-        pl.scan_parquet(directory / "registry.parquet")
+        pl.scan_parquet(_place(directory, "registry.parquet"), **options)
         .filter(pl.col("active") & (pl.col("paid_until") >= current))
         .group_by(key)
         .agg(pl.col("programs").bitwise_or())
@@ -153,37 +184,39 @@ def measure_floor(directory: Path, key: str = "nik_hash") -> dict[str, float]:
         )
         .collect()
     )
-    result.write_parquet(directory / "floor-out.parquet")
+    result.write_parquet(_place(directory, "floor-out.parquet"), **options)
     return {"seconds": time.perf_counter() - started, "groups": result.height}
 
 
-def measure_job(directory: Path) -> dict[str, float]:
+def measure_job(directory: str) -> dict[str, float]:
+    options = _options(directory)
     sys.path.insert(0, str(ROOT))
     from monev.coverage import engine
 
     started = time.perf_counter()
     agg = engine.run_match(
-        registry_path=directory / "registry.parquet",
-        roster=pl.scan_parquet(directory / "roster.parquet"),
-        previous_path=directory / "previous.parquet",
+        registry_path=_place(directory, "registry.parquet"),
+        roster=pl.scan_parquet(_place(directory, "roster.parquet"), **options),
+        previous_path=_place(directory, "previous.parquet"),
         period=PERIOD,
-        results_path=directory / "results.parquet",
+        results_path=_place(directory, "results.parquet"),
     )
-    agg.write_parquet(directory / "aggregates.parquet")
+    agg.write_parquet(_place(directory, "aggregates.parquet"), **options)
     return {"seconds": time.perf_counter() - started, "groups": agg.height}
 
 
-def run_child(kind: str, directory: Path) -> dict[str, float]:
+def run_child(kind: str, directory: str, env: dict[str, str]) -> dict[str, float]:
     out = subprocess.run(
-        [sys.executable, __file__, "--measure", kind, "--dir", str(directory)],
+        [sys.executable, __file__, "--measure", kind, "--dir", directory],
         check=True,
         capture_output=True,
         text=True,
+        env={**os.environ, **env},
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def child(kind: str, directory: Path) -> None:
+def child(kind: str, directory: str) -> None:
     if kind == "job":
         result = measure_job(directory)
     else:
@@ -197,13 +230,24 @@ def main() -> None:
     parser.add_argument("--sizes", default="2,20", help="registry sizes in millions, e.g. 2,5,20")
     parser.add_argument("--roster-ratio", type=float, default=0.15, help="roster rows / registry")
     parser.add_argument("--repeat", type=int, default=2, help="runs of each, best is kept")
+    parser.add_argument(
+        "--store", choices=["local", "s3"], default="local", help="where the files are"
+    )
     parser.add_argument("--measure", choices=["floor", "floor-key", "job"], help=argparse.SUPPRESS)
     parser.add_argument("--dir", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        child(args.measure, Path(args.dir))
+        child(args.measure, args.dir)
         return
-    print(f"cores: {os.cpu_count()}  polars {pl.__version__}")
+    if args.store == "s3":
+        with local_s3() as env:
+            run(args, env)
+    else:
+        run(args, {})
+
+
+def run(args: argparse.Namespace, env: dict[str, str]) -> None:
+    print(f"cores: {os.cpu_count()}  polars {pl.__version__}  store: {args.store}")
     print(
         f"{'registry':>10} {'roster':>9} {'floor s':>8} {'floor-key s':>11} {'job s':>7} "
         f"{'job/floor':>9} {'job/floor-key':>13} {'floor GB':>8} {'job GB':>7}"
@@ -213,11 +257,15 @@ def main() -> None:
         registry_rows = int(size * 1_000_000)
         roster_rows = int(registry_rows * args.roster_ratio)
         with tempfile.TemporaryDirectory(prefix="bench-match-") as tmp:
-            directory = Path(tmp)
-            generate(directory, registry_rows, roster_rows)
+            generate(Path(tmp), registry_rows, roster_rows)
+            directory = tmp
+            if env:
+                for name in ("registry.parquet", "roster.parquet", "previous.parquet"):
+                    uri = upload(env, Path(tmp) / name, f"bench-{registry_rows}/{name}")
+                directory = uri.rsplit("/", 1)[0]
             best = {
                 kind: min(
-                    (run_child(kind, directory) for _ in range(args.repeat)),
+                    (run_child(kind, directory, env) for _ in range(args.repeat)),
                     key=lambda r: r["seconds"],
                 )
                 for kind in ("floor", "floor-key", "job")

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/registry_import.py                 # 2 M and 20 M rows
     .venv/bin/python bench/registry_import.py --sizes 1,5
+    .venv/bin/python bench/registry_import.py --store s3    # the data store in a local S3 bucket
 
 It writes a synthetic extract in the documented format (real kecamatan codes in the NIKs,
 all four segments, programme lists, statuses, paid-up months), then measures in a fresh
@@ -12,6 +13,8 @@ process each:
   parallel HMAC of each NIK, the Int128 join key, the Parquet file, checksums, the snapshot.
 
 Uses its own MONEV_HOME (a temporary directory with the reference data loaded once).
+`--store s3` runs both with the data store in a bucket of a local S3-compatible server
+(bench/_s3.py): the floor writes its Parquet there, the import stores its extract there.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 from _rss import peak_rss_gb
+from _s3 import local_s3
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = Path(tempfile.gettempdir()) / "monev-bench-registry"
@@ -101,9 +105,14 @@ def child(kind: str, path: Path) -> None:
     started = time.perf_counter()
     if kind == "floor":
         frame = pl.read_csv(path, infer_schema=False)
-        frame.write_parquet(
-            path.with_suffix(".floor.parquet"), compression="zstd", compression_level=1
-        )
+        target, options = str(path.with_suffix(".floor.parquet")), {}
+        if os.environ.get("MONEV_DATA_URL", "").startswith("s3://"):
+            django_setup()
+            from monev.core import storage
+
+            target = storage.uri("bench/floor.parquet")
+            options = storage.polars_kwargs(target)
+        frame.write_parquet(target, compression="zstd", compression_level=1, **options)
         result = {"rows": frame.height, "accepted": frame.height}
     else:
         django_setup()
@@ -117,13 +126,13 @@ def child(kind: str, path: Path) -> None:
     print(json.dumps(result))
 
 
-def run_child(kind: str, path: Path) -> dict[str, float]:
+def run_child(kind: str, path: Path, store: dict[str, str]) -> dict[str, float]:
     out = subprocess.run(
         [sys.executable, __file__, "--measure", kind, "--file", str(path)],
         check=True,
         capture_output=True,
         text=True,
-        env={**os.environ, "MONEV_HOME": str(HOME), "MONEV_DEBUG": "1"},
+        env={**os.environ, "MONEV_HOME": str(HOME), "MONEV_DEBUG": "1", **store},
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -131,19 +140,30 @@ def run_child(kind: str, path: Path) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="2,20", help="rows in millions, e.g. 2,20")
+    parser.add_argument(
+        "--store", choices=["local", "s3"], default="local", help="where the data store is"
+    )
     parser.add_argument("--measure", choices=["floor", "import"], help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         child(args.measure, Path(args.file))
         return
+    if args.store == "s3":
+        with local_s3() as store:
+            run(args, store)
+    else:
+        run(args, {})
+
+
+def run(args: argparse.Namespace, store: dict[str, str]) -> None:
     HOME.mkdir(parents=True, exist_ok=True)
     django_setup()
     from django.core.management import call_command
 
     call_command("init", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     districts = prefixes()
-    print(f"cores: {os.cpu_count()}  polars {pl.__version__}")
+    print(f"cores: {os.cpu_count()}  polars {pl.__version__}  store: {args.store}")
     print(
         f"{'rows':>11} {'MB':>6} {'floor s':>8} {'import s':>9} {'import/floor':>12} "
         f"{'M rows/s':>9} {'accepted':>11} {'GB':>5}"
@@ -155,8 +175,8 @@ def main() -> None:
             path = Path(tmp) / "registri.csv"
             write_extract(path, rows, districts)
             megabytes = path.stat().st_size / 1e6
-            floor = run_child("floor", path)
-            job = run_child("import", path)
+            floor = run_child("floor", path, store)
+            job = run_child("import", path, store)
         rate = rows / job["seconds"] / 1e6
         print(
             f"{rows:>11,} {megabytes:>6.0f} {floor['seconds']:>8.2f} {job['seconds']:>9.2f} "
