@@ -23,6 +23,30 @@ _ROSTER_DEF = (
 )
 
 
+# docs/indicators.md, "Timeliness" (issue 18). Migration 0003 moves the earlier text here.
+TIMELINESS_PARAMS = {"deadline_days": 10, "max_age_months": 6}
+TIMELINESS_TEXT = {
+    "numerator": (
+        "Pemda yang daftar pekerjanya yang berlaku untuk periode ini dikirim tepat waktu dan "
+        "belum kedaluwarsa"
+    ),
+    "denominator": "Pemda yang punya daftar pekerja yang berlaku untuk periode ini",
+    "definition_id": (
+        "Daftar yang berlaku untuk suatu periode adalah daftar terbaru pada atau sebelum "
+        "periode itu. 100% bila daftar itu disimpan paling lambat 10 hari setelah akhir bulan "
+        "periodenya sendiri dan umurnya tidak lebih dari 6 bulan; 0% bila terlambat atau lebih "
+        "tua. Pemda yang belum pernah mengunggah daftar: belum ada data (tidak dihitung 0). "
+        "Untuk wilayah: persentase Pemda yang tepat waktu di antara Pemda yang punya daftar."
+    ),
+    "definition_en": (
+        "The list in force for a period is the newest one at or before that period. 100% when "
+        "it was committed within 10 days after the end of its own period's month and is at "
+        "most 6 months old; 0% when late or older. A Pemda that never uploaded a list has no "
+        "value (not 0). For a region: the share of Pemda on time among those with a list."
+    ),
+}
+
+
 def _roster(order: int, category: str | None) -> dict[str, Any]:
     label_id, label_en = CATEGORY_LABELS.get(category or "", ("semua kelompok", "all groups"))
     code = f"cakupan-{(category or 'total').lower().replace('_', '-')}"
@@ -138,18 +162,11 @@ INDICATORS: list[dict[str, Any]] = [
         "name_en": "Timeliness of roster reporting",
         "short_id": "Tepat waktu",
         "kind": "timeliness",
-        "params": {"deadline_days": 10},
-        "numerator": "Pemda yang mengunggah daftar pekerja periode ini paling lambat tanggal 10 bulan berikutnya",
-        "denominator": "Pemda aktif",
-        "definition_id": (
-            "100% bila versi pertama daftar pekerja untuk periode ini disimpan paling lambat "
-            "10 hari setelah akhir bulan periode; untuk wilayah: persentase Pemda yang tepat "
-            "waktu. Pemda yang belum mengunggah dihitung tidak tepat waktu."
-        ),
-        "definition_en": (
-            "100% when the first roster version for the period was committed within 10 days "
-            "after the end of the period's month; for a region, the share of Pemda on time."
-        ),
+        "params": TIMELINESS_PARAMS,
+        "numerator": TIMELINESS_TEXT["numerator"],
+        "denominator": TIMELINESS_TEXT["denominator"],
+        "definition_id": TIMELINESS_TEXT["definition_id"],
+        "definition_en": TIMELINESS_TEXT["definition_en"],
         "source": "Riwayat unggahan daftar pekerja",
         "green_at": 90,
         "amber_at": 60,

@@ -214,9 +214,13 @@ class PeriodTable:
         return out
 
     def mean_score(self, codes: Iterable[str]) -> float | None:
+        """The mean over Pemda that have a score; None when none has (absent is not 0)."""
         scores = [self.rows[c].score for c in codes if c in self.rows]
         present = [s for s in scores if s is not None]
         return sum(present) / len(present) if present else None
+
+    def score_count(self, codes: Iterable[str]) -> int:
+        return sum(1 for c in codes if c in self.rows and self.rows[c].score is not None)
 
 
 def _workforce_total(chosen: list[PemdaRow], code: str, rows: dict[str, PemdaRow]) -> Cell | None:
@@ -319,7 +323,7 @@ def compute(period: str, version: str = "") -> PeriodTable:
     year = int(period[:4])
     budgets = facts.budgets_by_pemda(year)
     regs = facts.regulations_by_pemda(facts.period_end(period))
-    firsts = facts.roster_first_commit(period)
+    in_force = facts.roster_in_force(period)
     wf_specs = [s for s in specs if s.kind == "workforce_coverage"]
     wf_period, wf = (
         facts.workforce_counts(period, wf_specs[0].params.get("definition", "bps"))
@@ -339,9 +343,10 @@ def compute(period: str, version: str = "") -> PeriodTable:
             "budget": budgets.get(code, {}),
             "cost": cost,
             "regulation": regs.get(code),
-            "roster_first": firsts.get(code),
+            "roster": in_force.get(code),
             "workforce": wf.get(code),
         }
+        row.detail["reporting"] = _reporting(row.detail)
         for spec in specs:
             row.cells[spec.code] = _cell(spec, row.detail, period)
         rows[code] = row
@@ -394,18 +399,52 @@ def _cell(spec: Spec, d: dict[str, Any], period: str) -> Cell | None:
         cost, budget = sum(d["cost"].values()), sum(d["budget"].values())
         return Cell(budget, cost) if cost else Cell(1, 1)
     if spec.kind == "regulation":
-        return Cell(1 if d["regulation"] else 0, 1)
+        if d["regulation"]:
+            return Cell(1, 1)
+        return Cell(0, 1) if d["reporting"] else None
     if spec.kind == "timeliness":
-        first = d["roster_first"]
-        deadline = facts.period_end(period) + dt.timedelta(
-            days=int(spec.params.get("deadline_days", 10))
-        )
-        on_time = first is not None and first.date() <= deadline
-        return Cell(1 if on_time else 0, 1)
+        verdict = timeliness(d["roster"], period, spec.params)
+        return None if verdict is None else Cell(1 if verdict.on_time else 0, 1)
     return None
 
 
+def _reporting(d: dict[str, Any]) -> bool:
+    """Whether the Pemda has sent monev anything for the period: a list in force, match
+    results, a budget line for the year or a regulation. A Pemda that has sent nothing has
+    no value at all (not 0): it is left out of scores, averages and ranks."""
+    return bool(d["counts"] or d["roster"] or d["budget"] or d["regulation"])
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    """docs/indicators.md, "Timeliness": the list in force for the period was sent by the
+    deadline of its own period and is not older than `max_age_months`."""
+
+    on_time: bool
+    list_period: str
+    committed: dt.date
+    deadline: dt.date
+    stale: bool
+
+
+def timeliness(
+    roster: facts.RosterFact | None, period: str, params: dict[str, Any]
+) -> Timeliness | None:
+    if roster is None:
+        return None
+    deadline = facts.period_end(roster.period) + dt.timedelta(
+        days=int(params.get("deadline_days", 10))
+    )
+    committed = roster.first_commit.date()
+    stale = facts.months_between(roster.period, period) > int(params.get("max_age_months", 6))
+    on_time = committed <= deadline and not stale
+    return Timeliness(on_time, roster.period, committed, deadline, stale)
+
+
 def _score(rows: dict[str, PemdaRow], scheme: Scheme) -> None:
+    """Σ weight × min(value, 100) / Σ weights, only when every weighted indicator has a
+    value: a score made of the components that happen to have data would rank a Pemda that
+    sent nothing on its regulation alone. Without one, the score is absent (not 0)."""
     total = sum(scheme.weights.values())
     if not total:
         return
@@ -417,13 +456,17 @@ def _score(rows: dict[str, PemdaRow], scheme: Scheme) -> None:
             points = weight * (capped or 0.0) / total
             score += points
             components.append(Component(code, weight, capped, points))
-        row.score, row.components = score, components
+        complete = all(c.value is not None for c in components)
+        row.score, row.components = (score if complete else None), components
 
 
 def _rank(rows: dict[str, PemdaRow]) -> None:
-    """Competition ranks ("1224") among Pemda of the same level: nation, Kanwil, province."""
+    """Competition ranks ("1224") among Pemda of the same level that have a score: nation,
+    Kanwil, province. A Pemda without a score has no rank and is not counted in "of"."""
     groups: dict[tuple[str, str, str], list[PemdaRow]] = defaultdict(list)
     for row in rows.values():
+        if row.score is None:
+            continue
         level = row.meta.level
         groups[("nasional", "", level)].append(row)
         if row.meta.kanwil_code:

@@ -19,7 +19,7 @@ from typing import Any
 
 import polars as pl
 from django.db import connection
-from django.db.models import Min, Sum
+from django.db.models import Max, Min, Sum
 
 log = logging.getLogger(__name__)
 
@@ -125,16 +125,39 @@ def coverage_by_pemda_series(period_from: str, period_to: str) -> dict[str, Coun
 # --- rosters (issue 3) -----------------------------------------------------------------
 
 
-def roster_first_commit(period: str) -> dict[str, dt.datetime]:
+@dataclass(frozen=True)
+class RosterFact:
+    """The newest list in force for a period: its own period and when it was first sent."""
+
+    period: str
+    first_commit: dt.datetime
+
+
+def roster_in_force(period: str) -> dict[str, RosterFact]:
+    """Pemda -> the newest period ≤ `period` with a current roster version, and the first
+    commit of any version for that period (a later correction does not make a list late)."""
     from monev.rosters.models import RosterVersion
 
-    rows = (
-        RosterVersion.objects.filter(period=period)
+    latest = dict(
+        RosterVersion.objects.current()
+        .filter(period__lte=period)
         .values_list("pemda__code")
+        .annotate(latest=Max("period"))
+        .order_by()
+    )
+    if not latest:
+        return {}
+    firsts = (
+        RosterVersion.objects.filter(period__lte=period, period__in=set(latest.values()))
+        .values_list("pemda__code", "period")
         .annotate(first=Min("created_at"))
         .order_by()
     )
-    return dict(rows)
+    return {code: RosterFact(own, first) for code, own, first in firsts if latest.get(code) == own}
+
+
+def months_between(earlier: str, later: str) -> int:
+    return (int(later[:4]) - int(earlier[:4])) * 12 + int(later[5:7]) - int(earlier[5:7])
 
 
 def mean_wages(period: str) -> dict[tuple[str, str], float]:

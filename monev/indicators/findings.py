@@ -7,12 +7,11 @@ Rules can be switched off or tuned in the admin (`FindingRule`), never rewritten
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from monev.indicators import formatting
-from monev.indicators.engine import PemdaRow, PeriodTable, TargetSpec, target_for
+from monev.indicators.engine import PemdaRow, PeriodTable, TargetSpec, target_for, timeliness
 
 CATEGORY_WORDS = {
     "NON_ASN": "non-ASN",
@@ -92,38 +91,38 @@ def no_regulation(table: PeriodTable, row: PemdaRow, href: Href) -> Iterable[Fin
         )
 
 
-def not_reported(
-    table: PeriodTable, row: PemdaRow, href: Href, deadline_days: int = 10
-) -> Iterable[Finding]:
-    first: dt.datetime | None = row.detail["roster_first"]
-    label = formatting.period_label(table.period)
-    if first is None:
+def not_reported(table: PeriodTable, row: PemdaRow, href: Href) -> Iterable[Finding]:
+    """From the same verdict as the timeliness indicator (`engine.timeliness`), so the
+    sentence and the figure never disagree."""
+    params = next((s.params for s in table.specs if s.kind == "timeliness"), {})
+    verdict = timeliness(row.detail["roster"], table.period, params)
+    name, label = row.meta.name, formatting.period_label(table.period)
+    if verdict is None:
         yield Finding(
             "belum-lapor",
             2,
             row.meta.code,
-            f"{row.meta.name} belum mengunggah daftar pekerja periode {label}",
+            f"{name} belum pernah mengunggah daftar pekerja",
             href(row.meta.code, "skor"),
             0.5,
         )
         return
-    deadline = formatting_date(table.period, deadline_days)
-    if first.date() > deadline:
-        yield Finding(
-            "belum-lapor",
-            3,
-            row.meta.code,
-            f"{row.meta.name} terlambat mengunggah daftar pekerja periode {label} "
-            f"({first.date():%d-%m-%Y}; batas {deadline:%d-%m-%Y})",
-            href(row.meta.code, "skor"),
-            0.2,
+    if verdict.on_time:
+        return
+    listed = formatting.period_label(verdict.list_period)
+    in_force = "" if verdict.list_period == table.period else f" yang berlaku untuk {label}"
+    if verdict.committed > verdict.deadline:
+        text = (
+            f"{name} terlambat mengunggah daftar pekerja periode {listed} "
+            f"({verdict.committed:%d-%m-%Y}; batas {verdict.deadline:%d-%m-%Y})"
+            + (f"; daftar itu{in_force}" if in_force else "")
         )
-
-
-def formatting_date(period: str, days: int) -> dt.date:
-    from monev.indicators.facts import period_end
-
-    return period_end(period) + dt.timedelta(days=days)
+    else:
+        text = (
+            f"Daftar pekerja {name}{in_force} adalah daftar {listed}, "
+            f"belum diperbarui lebih dari {int(params.get('max_age_months', 6))} bulan"
+        )
+    yield Finding("belum-lapor", 3, row.meta.code, text, href(row.meta.code, "skor"), 0.2)
 
 
 def coverage_drop(

@@ -68,6 +68,7 @@ class Dashboard:
     ranking: selectors.TableData | None = None
     findings: list[Any] = field(default_factory=list)
     score: float | None = None
+    score_count: int = 0  # Pemda with a score (the average's base)
     score_status: str = "none"
     components: list[dict[str, Any]] = field(default_factory=list)
     ranks: list[dict[str, Any]] = field(default_factory=list)
@@ -272,7 +273,10 @@ def _score(page: Dashboard, user: Any) -> None:
             if _has(t, c.code)
         ]
         labels = {"provinsi": "di provinsi", "kanwil": "di Kanwil", "nasional": "nasional"}
-        page.ranks = [{"scope": labels[k], "rank": v[0], "of": v[1]} for k, v in row.ranks.items()]
+        page.ranks = [
+            {"scope": labels[k], "rank": v[0], "of": v[1], "words": selectors.rank_words(*v)}
+            for k, v in row.ranks.items()
+        ]
         assert page.ranking is not None
         page.can_see_peers = page.ranking.hidden_peers == 0
         page.peer_strip = charts.rank_strip(
@@ -280,6 +284,7 @@ def _score(page: Dashboard, user: Any) -> None:
         )
     else:
         page.score = t.mean_score(page.place.pemda_codes)
+        page.score_count = t.score_count(page.place.pemda_codes)
     page.score_status = t.scheme.status(page.score)
     del scope
 
@@ -321,6 +326,7 @@ def _children(page: Dashboard, user: Any) -> list[dict[str, Any]]:
                 "n": len(members),
                 "href": selectors.dashboard_url(level, code, t.period),
                 "score": t.mean_score(members),
+                "score_count": t.score_count(members),
                 "score_status": t.scheme.status(t.mean_score(members)),
                 "values": [(s, _value(cells.get(s.code))) for s in t.specs],
             }

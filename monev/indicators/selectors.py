@@ -291,6 +291,11 @@ class TableData:
     hidden_peers: int = 0
     peer_scores: list[float] = field(default_factory=list)
 
+    @property
+    def ranked_count(self) -> int:
+        """Pemda of the table (shown or not) that have a score and so a rank."""
+        return len(self.peer_scores)
+
 
 SORTABLE = {"nama", "skor", "peringkat"}
 
@@ -321,11 +326,12 @@ def ranking_table(
     rows, hidden, peer_scores = [], 0, []
     for code in codes:
         row = t.rows[code]
-        peer_scores.append(row.score or 0.0)
+        if row.score is not None:
+            peer_scores.append(row.score)
         if not (scope.all_regions or code in scope.pemda_codes):
             hidden += 1
             continue
-        rank = row.ranks.get(rank_key) or row.ranks.get("nasional") or (0, 0)
+        rank = row.ranks.get(rank_key) or row.ranks.get("nasional") or (None, None)
         item: dict[str, Any] = {
             "kode": code,
             "nama": row.meta.name,
@@ -383,7 +389,7 @@ def table_cells(data: TableData) -> tuple[list[str], list[list[Any]]]:
             if column.kind == "percent" or column.kind == "score":
                 line.append(None if value is None else round(value, 1))
             elif column.kind == "rank":
-                line.append(f"{value} dari {row['dari']}" if value else "")
+                line.append(rank_words(value, row["dari"]))
             elif column.kind == "status":
                 line.append(STATUS_WORDS.get(str(value), ""))
             else:
@@ -392,7 +398,14 @@ def table_cells(data: TableData) -> tuple[list[str], list[list[Any]]]:
     return header, out
 
 
-STATUS_WORDS = {"green": "Hijau", "amber": "Kuning", "red": "Merah", "none": "Tanpa data"}
+def rank_words(rank: int | None, of: int | None) -> str:
+    """ "3 dari 65 Pemda yang punya data"; no rank (no score) → "belum ada data"."""
+    if not rank:
+        return "belum ada data"
+    return f"{rank} dari {formatting.number(of)} Pemda yang punya data"
+
+
+STATUS_WORDS = {"green": "Hijau", "amber": "Kuning", "red": "Merah", "none": "Belum ada data"}
 
 
 def table_csv(data: TableData) -> str:

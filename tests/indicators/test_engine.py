@@ -85,15 +85,17 @@ def test_score_weights_are_configurable_and_explain_the_score() -> None:
 
 
 def test_ranks_within_province_kanwil_and_nation_with_ties() -> None:
-    stat("16.04", P, "NON_ASN", 100, 90)
-    stat("16.71", P, "NON_ASN", 100, 90)
-    stat("16.01", P, "NON_ASN", 100, 10)
+    committed = dt.datetime(2024, 7, 5, 12, tzinfo=dt.UTC)
+    for code, protected in (("16.04", 90), ("16.71", 90), ("16.01", 10), ("16", 50), ("15", 60)):
+        stat(code, P, "NON_ASN", 100, protected)
+        roster(code, P, committed)
     t = selectors.table(P)
     assert t.rows["16.04"].ranks["provinsi"][0] == 1
     assert t.rows["16.71"].ranks["provinsi"][0] == 1  # a tie shares the rank
-    assert t.rows["16.01"].ranks["provinsi"] == (3, 17)
-    assert t.rows["16.04"].ranks["kanwil"][1] == 60
-    assert t.rows["16"].ranks["nasional"][1] == 38  # provinces ranked among provinces
+    assert t.rows["16.01"].ranks["provinsi"] == (3, 3)  # among the Pemda with a score
+    assert t.rows["16.04"].ranks["kanwil"][1] == 3
+    assert t.rows["16"].ranks["nasional"] == (2, 2)  # provinces ranked among provinces
+    assert "nasional" not in t.rows["16.02"].ranks  # no data, no rank
 
 
 def test_thresholds_come_from_the_indicator_row() -> None:

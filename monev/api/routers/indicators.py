@@ -67,8 +67,8 @@ class RankOut(Schema):
     name: str
     score: float | None
     status: str
-    rank: int
-    of: int
+    rank: int | None  # None: no score (no data for every score component), not ranked
+    of: int | None  # Pemda of the same level with a score
     values: dict[str, float | None]
 
 

@@ -46,7 +46,16 @@ def get(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
 
 
-STATUS_LABELS = {"green": "Hijau", "amber": "Kuning", "red": "Merah", "none": "Tanpa data"}
+STATUS_LABELS = {"green": "Hijau", "amber": "Kuning", "red": "Merah", "none": "Belum ada data"}
+
+
+@register.filter
+def spec_name(table: Any, code: str) -> str:
+    """The short name an indicator code stands for (a score weight's label)."""
+    try:
+        return str(table.spec(code).short_id)
+    except (KeyError, AttributeError):
+        return str(code)
 
 
 @register.filter
