@@ -58,6 +58,15 @@ def _fresh_caches() -> None:
 
 
 @pytest.fixture
+def rates(db: Any) -> None:
+    """The shipped rate table, as `monev init` loads it."""
+    from monev.budgets.services import rates_seed_load
+    from monev.core.scope import SYSTEM
+
+    rates_seed_load(by=SYSTEM)
+
+
+@pytest.fixture
 def cast(db: Any) -> dict[str, User]:
     return {user.username: user for user in User.objects.filter(username__in=CAST)}
 

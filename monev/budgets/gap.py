@@ -1,9 +1,9 @@
 """The cost to close each Pemda's gap, and its budget against that cost.
 
 Rules (docs/rates.md, "Cost to close the gap"):
-- Workers come from the Pemda's current roster version for the period (`roster_for`), and
-  "unprotected" comes from one function, `unprotected_groups`: the coverage match results
-  when they cover that roster version, else every roster worker.
+- Workers and "unprotected" come from one function, `_unprotected`, for all Pemda at once:
+  the period's current match run where it matched the Pemda (the same workers every
+  coverage page counts), else every worker of the lists in force for the period.
 - Non-ASN and perangkat desa are PU: the PU rates on their monthly wage, JKK at the Pemda's
   risk class. RT/RW and pekerja rentan are BPU: the package at the minimum declared income
   (Rp16,800 in 2024 for JKK + JKM). PU workers without a wage are counted, not costed.
@@ -27,13 +27,13 @@ from django.db.models import Sum
 
 from monev.budgets.models import BudgetLine, BudgetSource
 from monev.budgets.rates import DEFAULT_RISK, RateTable, contribution_calculate
-from monev.core.scope import SYSTEM
 from monev.rosters import store
 from monev.rosters.models import WAGE_EARNER_CATEGORIES, RosterVersion
 
 DEFAULT_PROGRAMMES = ["JKK", "JKM"]
 GROUP_KEYS = ["category", "funding_source", "wage"]
 GROUP_SCHEMA = {"category": pl.String, "funding_source": pl.String, "wage": pl.Int64, "n": pl.Int64}
+FRAME_SCHEMA = {"pemda_code": pl.String, **GROUP_SCHEMA}
 MONTHS = 12
 
 
@@ -57,6 +57,7 @@ class Gap:
     period: str
     roster_period: str | None
     protection_source: str
+    match_period: str | None = None  # the period of the match run the workers come from
     groups: list[GapGroup] = field(default_factory=list)
     financed_twice: int = 0
     financed_twice_with: dict[str, int] = field(default_factory=dict)
@@ -81,6 +82,7 @@ class Gap:
             "period": self.period,
             "roster_period": self.roster_period,
             "protection_source": self.protection_source,
+            "match_period": self.match_period,
             "unprotected_workers": self.workers,
             "monthly_cost": self.monthly_cost,
             "yearly_cost": self.monthly_cost * MONTHS,
@@ -111,41 +113,71 @@ def roster_for(*, pemda_code: str, period: str) -> RosterVersion | None:
     )
 
 
-def unprotected_groups(*, version: RosterVersion, period: str) -> tuple[pl.DataFrame, str]:
-    """Unprotected workers of the roster grouped by (category, funding_source, wage) → `n`,
-    and where the protection status came from.
-
-    The one switch for the protection source: the current `monev.coverage` match run for the
-    period when it matched this roster version ("coverage"); otherwise every roster worker
-    counts as unprotected ("roster").
-    """
-    ids = _coverage_unprotected_ids(version=version, period=period)
-    rows = store.version_rows(version, ["worker_id", *GROUP_KEYS])
-    if ids is not None:
-        wanted = ids.lazy().select(pl.col("worker_id").cast(pl.Int64))
-        rows = rows.join(wanted, on="worker_id", how="semi")
-    grouped = rows.group_by(GROUP_KEYS).agg(pl.len().cast(pl.Int64).alias("n")).collect()
-    return grouped.select(list(GROUP_SCHEMA)), "roster" if ids is None else "coverage"
-
-
-def _coverage_unprotected_ids(*, version: RosterVersion, period: str) -> pl.DataFrame | None:
-    """Worker ids the current match run marks unprotected, or None when it did not match
-    this roster version (no run, stale files, another version)."""
+def _coverage() -> Any:
+    """`monev.coverage.selectors`, or None where that app is not installed."""
     try:
-        coverage = importlib.import_module("monev.coverage.selectors")
-        run = coverage.current_run(period)
-    except (ImportError, AttributeError):
+        return importlib.import_module("monev.coverage.selectors")
+    except ImportError:
         return None
-    if run is None or not run.has_results:
-        return None
-    matched = run.roster_versions.get(version.pemda.code)
-    matched_ids = matched if isinstance(matched, list) else [matched]
-    if version.pk not in matched_ids:
-        return None
-    frame: pl.DataFrame = coverage.worker_results(
-        user=SYSTEM, pemda_code=version.pemda.code, period=period, filters=coverage.GapFilters()
-    )
-    return frame.select("worker_id")
+
+
+@dataclass
+class _Unprotected:
+    frame: pl.DataFrame  # pemda_code, category, funding_source, wage, n
+    sources: dict[str, str]  # pemda -> "coverage" | "roster"
+    roster_periods: dict[str, str]  # pemda -> period of the (newest) list costed
+    match_period: str | None  # the period of the match run read, if any
+
+
+def _unprotected(period: str, pemda_codes: list[str] | None) -> _Unprotected:
+    """Unprotected workers per (Pemda, category, funding source, wage), all Pemda at once.
+
+    The one switch for the protection source: where the period's current match run matched a
+    Pemda, its unprotected workers are that run's (the figures every coverage page shows,
+    even when a newer list waits for the next match); elsewhere every worker of the lists
+    in force counts as unprotected ("roster").
+    """
+    coverage = _coverage()
+    run = coverage.current_run(period) if coverage is not None else None
+    matched: dict[str, list[int]] = {}
+    if run is not None and (run.has_gap_groups or run.has_results):
+        matched = {c: v if isinstance(v, list) else [v] for c, v in run.roster_versions.items()}
+    applicable = _applicable(period)
+    wanted = set(pemda_codes) if pemda_codes is not None else set(matched) | set(applicable)
+    by_pemda = {c: matched.get(c) or applicable.get(c, []) for c in wanted}
+    ids = [i for version_ids in by_pemda.values() for i in version_ids]
+    versions = list(RosterVersion.objects.filter(pk__in=ids).select_related("pemda"))
+    from_run = sorted(c for c in wanted if c in matched)
+    roster_only = [v for v in versions if v.pemda.code not in matched]
+    parts = [
+        store.versions_rows(roster_only, GROUP_KEYS)
+        .group_by("pemda_code", *GROUP_KEYS)
+        .agg(pl.len().cast(pl.Int64).alias("n"))
+        .collect()
+        .select([pl.col(c).cast(t) for c, t in FRAME_SCHEMA.items()])
+    ]
+    if from_run and run is not None:
+        groups = coverage.unprotected_groups(run=run, pemda_codes=from_run)
+        parts.append(groups.select([pl.col(c).cast(t) for c, t in FRAME_SCHEMA.items()]))
+    frame = pl.concat(parts)
+    newest: dict[str, str] = {}
+    for version in versions:
+        newest[version.pemda.code] = max(newest.get(version.pemda.code, ""), version.period)
+    sources = {
+        c: ("coverage" if c in matched else "roster") for c in wanted if c in matched or by_pemda[c]
+    }
+    return _Unprotected(frame, sources, newest, run.period if matched else None)
+
+
+def _applicable(period: str) -> dict[str, list[int]]:
+    coverage = _coverage()
+    if coverage is not None:
+        versions: dict[str, list[int]] = coverage.applicable_versions(period)
+        return versions
+    out: dict[str, list[int]] = {}
+    for version in RosterVersion.objects.current().filter(period__lte=period):
+        out.setdefault(version.pemda.code, []).append(version.pk)
+    return out
 
 
 def _group_cost(
@@ -168,6 +200,51 @@ def period_day(period: str) -> dt.date:
     return dt.date(int(period[:4]), int(period[5:7]), 1)
 
 
+def gaps_compute(
+    *,
+    period: str,
+    pemda_codes: list[str] | None = None,
+    programmes: list[str] | None = None,
+    risk: str = DEFAULT_RISK,
+) -> dict[str, Gap]:
+    """The cost to protect every unprotected worker, for every Pemda with a list (or the
+    given ones), in one pass: the one computation the budget pages, the dashboards, the
+    findings and the reports all read."""
+    found = _unprotected(period, pemda_codes)
+    table = RateTable.on(period_day(period))
+    wanted = programmes or DEFAULT_PROGRAMMES
+    units: dict[tuple[bool, int | None], tuple[str, int | None]] = {}
+    gaps = {
+        code: Gap(
+            pemda=code,
+            period=period,
+            roster_period=found.roster_periods.get(code),
+            protection_source=source,
+            match_period=found.match_period if source == "coverage" else None,
+        )
+        for code, source in found.sources.items()
+    }
+    groups: dict[tuple[str, str, str], GapGroup] = {}
+    ordered = found.frame.sort("pemda_code", *GROUP_KEYS, nulls_last=True)
+    for row in ordered.iter_rows(named=True):
+        wage_earner = row["category"] in WAGE_EARNER_CATEGORIES
+        unit_key = (wage_earner, row["wage"] if wage_earner else None)
+        if unit_key not in units:  # one calculator call per distinct wage, not per group
+            units[unit_key] = _group_cost(table, row["category"], row["wage"], wanted, risk)
+        segment, unit = units[unit_key]
+        key = (row["pemda_code"], row["category"], row["funding_source"])
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = GapGroup(row["category"], row["funding_source"], segment)
+            gaps[row["pemda_code"]].groups.append(group)
+        group.workers += row["n"]
+        if unit is None:
+            group.wage_unknown += row["n"]
+        else:
+            group.monthly_cost += unit * row["n"]
+    return gaps
+
+
 def gap_compute(
     *,
     pemda_code: str,
@@ -175,33 +252,15 @@ def gap_compute(
     programmes: list[str] | None = None,
     risk: str = DEFAULT_RISK,
 ) -> Gap:
-    """Monthly and yearly cost to protect every unprotected worker on the Pemda's roster."""
-    version = roster_for(pemda_code=pemda_code, period=period)
-    if version is None:
+    """Monthly and yearly cost to protect every unprotected worker on the Pemda's lists."""
+    gap = gaps_compute(
+        period=period, pemda_codes=[pemda_code], programmes=programmes, risk=risk
+    ).get(pemda_code)
+    if gap is None:
         return Gap(pemda=pemda_code, period=period, roster_period=None, protection_source="none")
-    frame, source = unprotected_groups(version=version, period=period)
-    gap = Gap(
-        pemda=pemda_code, period=period, roster_period=version.period, protection_source=source
-    )
-    table = RateTable.on(period_day(period))
-    groups: dict[tuple[str, str], GapGroup] = {}
-    wanted = programmes or DEFAULT_PROGRAMMES
-    units: dict[tuple[bool, int | None], tuple[str, int | None]] = {}
-    for row in frame.sort(GROUP_KEYS, nulls_last=True).iter_rows(named=True):
-        wage_earner = row["category"] in WAGE_EARNER_CATEGORIES
-        unit_key = (wage_earner, row["wage"] if wage_earner else None)
-        if unit_key not in units:  # one calculator call per distinct wage, not per group
-            units[unit_key] = _group_cost(table, row["category"], row["wage"], wanted, risk)
-        segment, unit = units[unit_key]
-        key = (row["category"], row["funding_source"])
-        group = groups.setdefault(key, GapGroup(row["category"], row["funding_source"], segment))
-        group.workers += row["n"]
-        if unit is None:
-            group.wage_unknown += row["n"]
-        else:
-            group.monthly_cost += unit * row["n"]
-    gap.groups = list(groups.values())
-    _financed_twice(gap, version)
+    version = roster_for(pemda_code=pemda_code, period=period)
+    if version is not None:
+        _financed_twice(gap, version)
     return gap
 
 

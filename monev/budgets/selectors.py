@@ -95,16 +95,33 @@ def budget_summary(
 ) -> BudgetSummary:
     """Budget lines, cost to close the gap and the comparison, for one Pemda and year.
 
-    Without `period`, the latest roster up to December of the fiscal year is costed.
+    Without `period`: the newest period of the fiscal year with current match results for
+    the Pemda — the period its coverage page shows — else its newest list in the year.
     """
     pemda = pemda_for(user=user, code=pemda_code)
     if period is None:
-        version = roster_for(pemda_code=pemda.code, period=f"{fiscal_year}-12")
-        period = version.period if version else f"{fiscal_year}-01"
+        period = default_period(pemda_code=pemda.code, fiscal_year=fiscal_year)
     gap = gap_compute(pemda_code=pemda.code, period=period)
     lines = list(budget_lines(user=user, pemda=pemda.code, year=fiscal_year))
     comparison = budget_compare(pemda_code=pemda.code, fiscal_year=fiscal_year, gap=gap)
     return BudgetSummary(pemda, fiscal_year, period, lines, gap, comparison)
+
+
+def default_period(*, pemda_code: str, fiscal_year: int) -> str:
+    import importlib
+
+    until = f"{fiscal_year}-12"
+    try:
+        coverage = importlib.import_module("monev.coverage.selectors")
+        matched = coverage.latest_matched_period(until=until, pemda_code=pemda_code)
+    except ImportError:
+        matched = None
+    if matched and matched.startswith(str(fiscal_year)):
+        return str(matched)
+    version = roster_for(pemda_code=pemda_code, period=until)
+    if version is not None and version.period.startswith(str(fiscal_year)):
+        return version.period
+    return str(matched or (version.period if version else f"{fiscal_year}-01"))
 
 
 def budget_overview(*, user: Any, year: int, kanwil: str | None = None) -> list[dict[str, Any]]:

@@ -71,6 +71,17 @@ class MatchRun(models.Model):
         """The per-worker results file is in the data store."""
         return bool(self.results_path) and storage.exists(self.results_path)
 
+    @property
+    def gap_key(self) -> str:
+        """Unprotected workers grouped by (Pemda, category, funding source, wage): what the
+        cost to close the gap prices, written by the match beside its results."""
+        return self.results_path.removesuffix(".parquet") + "-kesenjangan.parquet"
+
+    @property
+    def has_gap_groups(self) -> bool:
+        return bool(self.results_path) and storage.exists(self.gap_key)
+
+
 
 class CoverageStatQuerySet(ScopedQuerySet, models.QuerySet["CoverageStat"]):
     scope_field = "pemda_code"

@@ -49,6 +49,25 @@ def current_run(period: str) -> MatchRun | None:
     return MatchRun.objects.filter(period=period, is_current=True).first()
 
 
+def unprotected_groups(*, run: MatchRun, pemda_codes: list[str]) -> pl.DataFrame:
+    """The run's unprotected workers of `pemda_codes` by (Pemda, category, funding source,
+    wage) → `n`: what the cost to close the gap prices (a system read, unscoped). Read from
+    the file the match wrote, else grouped afresh from its results (older runs)."""
+    from monev.coverage.services import gap_groups
+
+    lazy = storage.scan_parquet(run.gap_key) if run.has_gap_groups else gap_groups(run)
+    return lazy.filter(pl.col("pemda_code").is_in(pemda_codes)).collect()
+
+
+def latest_matched_period(*, until: str, pemda_code: str | None = None) -> str | None:
+    """The newest period ≤ `until` with current match results (for the Pemda, if given):
+    the period a fiscal year's budget verdict is read against, as coverage pages read it."""
+    stats = CoverageStat.objects.current().filter(period__lte=until)
+    if pemda_code:
+        stats = stats.filter(pemda_code=pemda_code)
+    return stats.order_by("-period").values_list("period", flat=True).first()
+
+
 def default_period(*, user: Any, period: str | None) -> str | None:
     if period:
         return period

@@ -118,6 +118,7 @@ def _match(run: MatchRun, snapshot: RegistrySnapshot, by: Any, job: Job | None) 
     run.previous_period = previous.period if previous else ""
     run.roster_versions = versions
     run.results_path = results
+    gap_groups_write(run)
     _store(run, agg, previous, versions, by)
     timings["total"] = round(time.perf_counter() - started, 3)
     MatchRun.objects.filter(pk=run.pk).update(timings=timings)
@@ -125,6 +126,45 @@ def _match(run: MatchRun, snapshot: RegistrySnapshot, by: Any, job: Job | None) 
     _prune(run)
     _progress(job, 5, "selesai")
     return run
+
+
+GAP_KEYS = ["pemda_code", "category", "funding_source", "wage"]
+GAP_SCHEMA = {
+    "pemda_code": pl.String,
+    "category": pl.String,
+    "funding_source": pl.String,
+    "wage": pl.Int64,
+    "n": pl.Int64,
+}
+
+
+def gap_groups(run: MatchRun) -> pl.LazyFrame:
+    """The run's unprotected workers (the gap list's statuses) joined to their roster rows,
+    grouped by (Pemda, category, funding source, wage) → `n`."""
+    from monev.coverage.selectors import GAP_STATUSES
+
+    ids = [i for version_ids in run.roster_versions.values() for i in _ids(version_ids)]
+    versions = RosterVersion.objects.filter(pk__in=ids).select_related("pemda")
+    rows = store.versions_rows(versions, ["category", "funding_source", "wage"])
+    unprotected = (
+        storage.scan_parquet(run.results_path)
+        .filter(pl.col("status").cast(pl.String).is_in(list(GAP_STATUSES)))
+        .select(pl.col("worker_id").cast(pl.Int64))
+    )
+    return (
+        rows.join(unprotected, on="worker_id", how="semi")
+        .group_by(GAP_KEYS)
+        .agg(pl.len().cast(pl.Int64).alias("n"))
+        .select([pl.col(c).cast(t) for c, t in GAP_SCHEMA.items()])
+    )
+
+
+def _ids(value: Any) -> list[int]:
+    return list(value) if isinstance(value, list) else [value]
+
+
+def gap_groups_write(run: MatchRun) -> None:
+    storage.write_parquet(gap_groups(run).collect(), run.gap_key)
 
 
 def _store(
@@ -198,6 +238,7 @@ def _prune(run: MatchRun) -> None:
     for other in old:
         if other.results_path:
             storage.delete(other.results_path)
+            storage.delete(other.gap_key)
     CoverageStat.objects.filter(run__in=old).delete()
 
 

@@ -14,7 +14,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from monev.indicators import formatting
+from monev.core import formatting
 
 FONT = 'font-family="Noto Sans, DejaVu Sans, Arial, sans-serif"'
 STATUS_FILL = {"green": "#1e7b34", "amber": "#c98500", "red": "#b3261e", "none": "#b8bfc7"}

@@ -330,18 +330,18 @@ def compute(period: str, version: str = "") -> PeriodTable:
         if wf_specs
         else (None, {})
     )
-    need_cost = any(s.kind == "budget_adequacy" for s in specs)
-    wages = facts.mean_wages(period) if need_cost and cov else {}
+    gaps = facts.gap_costs(period) if cov else {}
     units = facts.unit_costs(period)
     rows: dict[str, PemdaRow] = {}
     for code, m in meta.items():
         row = PemdaRow(meta=m, cells={})
         counts = cov.get(code, {})
-        cost = _cost_by_category(code, counts, wages, units, specs)
+        gap = gaps.get(code)
         row.detail = {
             "counts": counts,
             "budget": budgets.get(code, {}),
-            "cost": cost,
+            "cost": {c: monthly * 12 for c, monthly in gap.by_category().items()} if gap else {},
+            "gap": gap,
             "regulation": regs.get(code),
             "roster": in_force.get(code),
             "workforce": wf.get(code),
@@ -353,34 +353,6 @@ def compute(period: str, version: str = "") -> PeriodTable:
     _score(rows, scheme)
     _rank(rows)
     return PeriodTable(period, version, specs, scheme, rows, wf_period, units)
-
-
-def _cost_by_category(
-    code: str,
-    counts: dict[str, tuple[int, int]],
-    wages: dict[tuple[str, str], float],
-    units: tuple[int, float],
-    specs: list[Spec],
-) -> dict[str, int]:
-    """Yearly JKK+JKM cost of the unprotected workers per category (an estimate)."""
-    bpu_monthly, pu_rate = units
-    fallback = next(
-        (
-            float(s.params.get("fallback_wage", 3_000_000))
-            for s in specs
-            if s.kind == "budget_adequacy"
-        ),
-        3_000_000.0,
-    )
-    out = {}
-    for category, (headcount, protected) in counts.items():
-        gap = max(headcount - protected, 0)
-        if category in facts.BPU_CATEGORIES:
-            monthly = bpu_monthly
-        else:
-            monthly = round(pu_rate * wages.get((code, category), fallback))
-        out[category] = gap * monthly * 12
-    return out
 
 
 def _cell(spec: Spec, d: dict[str, Any], period: str) -> Cell | None:

@@ -17,7 +17,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-import polars as pl
 from django.db import connection
 from django.db.models import Max, Min, Sum
 
@@ -160,20 +159,17 @@ def months_between(earlier: str, later: str) -> int:
     return (int(later[:4]) - int(earlier[:4])) * 12 + int(later[5:7]) - int(earlier[5:7])
 
 
-def mean_wages(period: str) -> dict[tuple[str, str], float]:
-    """(Pemda, category) -> mean monthly wage on the current roster of the period."""
-    from monev.rosters import store
-    from monev.rosters.models import RosterVersion
+def gap_costs(period: str) -> dict[str, Any]:
+    """Pemda -> `budgets.gap.Gap`: the exact cost to close the gap of every Pemda with a
+    list, from the period's current match (the one computation the budget pages read)."""
+    from monev.budgets.gap import gaps_compute
+    from monev.budgets.rates import ContributionInputError
 
-    versions = RosterVersion.objects.current().filter(period=period).select_related("pemda")
-    means = (
-        store.versions_rows(versions, ["category", "wage"])
-        .filter(pl.col("wage") > 0)
-        .group_by("pemda_code", "category")
-        .agg(pl.col("wage").mean())
-        .collect()
-    )
-    return {(p, c): float(mean) for p, c, mean in means.iter_rows()}
+    try:
+        return dict(gaps_compute(period=period))
+    except ContributionInputError:
+        log.warning("rate table incomplete for %s; no cost to close the gap", period)
+        return {}
 
 
 # --- budgets and regulations (issue 5) ----------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from monev.indicators import formatting
+from monev.core import formatting
 from monev.indicators.engine import PemdaRow, PeriodTable, TargetSpec, target_for, timeliness
 
 CATEGORY_WORDS = {

@@ -136,7 +136,7 @@ def _coverage_chart(page: Dashboard) -> SafeString:
 
 
 def _n(value: float) -> str:
-    from monev.indicators.formatting import number
+    from monev.core.formatting import number
 
     return number(value)
 

@@ -43,6 +43,38 @@ def _explicit_created_at(model: Any) -> Iterator[None]:
         field.auto_now_add = True
 
 
+WAGE_EARNERS = ("NON_ASN", "PERANGKAT_DESA")
+
+
+def _gap_groups(pemda: Any, category: str, unprotected: int) -> list[dict[str, Any]]:
+    """The unprotected workers as the match would group them for the cost to close the gap:
+    wage earners at two wages (so the cost is the calculator's), the others without one."""
+    funding = "APBD_PROV" if pemda.level == "province" else "APBD_KABKOTA"
+    if category not in WAGE_EARNERS:
+        return [_gap(pemda.code, category, funding, None, unprotected)]
+    lower = unprotected // 2
+    return [
+        _gap(pemda.code, category, funding, 2_500_000, lower),
+        _gap(pemda.code, category, funding, 3_500_000, unprotected - lower),
+    ]
+
+
+def _gap(code: str, category: str, funding: str, wage: int | None, n: int) -> dict[str, Any]:
+    return {"pemda_code": code, "category": category, "funding_source": funding, "wage": wage,
+            "n": n}  # fmt: skip
+
+
+def _gap_write(run: Any, rows: list[dict[str, Any]]) -> None:
+    import polars as pl
+
+    from monev.coverage.services import GAP_SCHEMA
+
+    from monev.core import storage
+
+    frame = pl.DataFrame([r for r in rows if r["n"] > 0], schema=GAP_SCHEMA)
+    storage.write_parquet(frame, run.gap_key)
+
+
 def _headcounts(level: str, kind: str, rng: random.Random) -> dict[str, int]:
     if level == "province":
         return {"NON_ASN": rng.randint(800, 6000)}
@@ -84,6 +116,12 @@ def sample_generate(
         run = MatchRun.objects.create(
             period=period, state=RunState.DONE, is_current=True, finished_at=timezone.now()
         )
+        run.results_path = f"coverage/{period}/hasil-{run.pk}.parquet"
+        run.roster_versions = {p.code: [] for p in pemdas}
+        MatchRun.objects.filter(pk=run.pk).update(
+            results_path=run.results_path, roster_versions=run.roster_versions
+        )
+        gaps: list[dict[str, Any]] = []
         end = dt.date(int(period[:4]), int(period[5:]), 28)
         for p in pemdas:
             heads, start, slope = base[p.code]
@@ -92,6 +130,7 @@ def sample_generate(
                 if p.code == "16.04" and category == "PERANGKAT_DESA" and index == len(periods) - 1:
                     share = max(share - 0.12, 0.0)  # a visible drop for the findings
                 protected = int(headcount * share)
+                gaps += _gap_groups(p, category, headcount - protected)
                 stats.append(
                     CoverageStat(
                         run=run,
@@ -107,6 +146,9 @@ def sample_generate(
                         coverage=protected / headcount,
                     )
                 )
+        _gap_write(run, gaps)
+        for p in pemdas:
+            heads = base[p.code][0]
             late = rng.random() < 0.15
             missing = rng.random() < 0.05 and p.code not in ("16.71", "16.04")
             if not missing:

@@ -19,9 +19,10 @@ from typing import Any
 from django.http import Http404
 from django.urls import reverse
 
+from monev.core import formatting
 from monev.core.scope import scope_for
 from monev.core.spreadsheet import safe_writer
-from monev.indicators import engine, facts, formatting
+from monev.indicators import engine, facts
 from monev.indicators.engine import Cell, PeriodTable, Spec, TargetSpec
 from monev.indicators.findings import Finding, findings_for
 

@@ -14,8 +14,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from monev.core.formatting import period_label
 from monev.indicators import engine, selectors
-from monev.indicators.formatting import period_label
 from monev.indicators.pages import Params, dashboard
 from monev.indicators.selectors import BadInput
 

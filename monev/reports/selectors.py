@@ -7,15 +7,13 @@ access rules for whole reports live in `monev.reports.access`.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Max, Sum
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from monev.budgets.models import BudgetLine, Regulation
 from monev.coverage.models import CoverageStat
 from monev.meetings import sources
 from monev.meetings.models import OPEN_STATUSES, ActionItem, ItemStatus, Meeting
@@ -29,85 +27,11 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def _coverage_rows(codes: list[str], period: str) -> dict[str, dict[str, Any]]:
-    """Per Pemda: headcount/protected overall and by category from the current match run."""
-    out: dict[str, dict[str, Any]] = {}
-    stats = CoverageStat.objects.current().filter(period=period, pemda_code__in=codes)
-    for row in stats.values("pemda_code", "category", "headcount", "protected", "coverage_prev"):
-        entry = out.setdefault(row["pemda_code"], {"headcount": 0, "protected": 0, "cats": {}})
-        entry["headcount"] += row["headcount"]
-        entry["protected"] += row["protected"]
-        entry["cats"][row["category"]] = {
-            "headcount": row["headcount"],
-            "protected": row["protected"],
-            "coverage": _share(row["protected"], row["headcount"]),
-            "coverage_prev": row["coverage_prev"],
-        }
-    return out
-
-
-def _budgets(codes: list[str], year: int) -> dict[str, int]:
-    rows = (
-        BudgetLine.objects.filter(pemda__code__in=codes, fiscal_year=year)
-        .values("pemda__code")
-        .annotate(total=Sum("amount"))
-    )
-    return {r["pemda__code"]: int(r["total"] or 0) for r in rows}
-
-
-def _regulations(codes: list[str], until: dt.date) -> dict[str, dict[str, Any]]:
-    """Per Pemda: how many regulations by `until`, and the latest one's label."""
-    out: dict[str, dict[str, Any]] = {}
-    regs = Regulation.objects.filter(pemda__code__in=codes, issued_on__lte=until)
-    for reg in regs.select_related("pemda").order_by("issued_on", "id"):
-        entry = out.setdefault(reg.pemda.code, {"n": 0, "latest": None, "label": ""})
-        entry["n"] += 1
-        entry["latest"] = reg.issued_on
-        entry["label"] = f"{reg.get_kind_display()} {reg.number}"
-    return out
-
-
 def _engine_table(period: str) -> Any:
-    """The indicators engine's table for `period` (issue 6), or None without that app."""
-    try:
-        ind = importlib.import_module("monev.indicators.selectors")
-    except ImportError:
-        return None
-    return ind.table(period)
+    """The facts every surface reads (`monev.indicators`): counts, budget, cost, score, rank."""
+    from monev.indicators import selectors as indicators
 
-
-def _costs(codes: list[str], period: str, table: Any) -> dict[str, int | None]:
-    """Yearly cost to protect every unprotected worker (None when the Pemda has no roster).
-
-    From the indicators engine when present (the figure the dashboards show), else from
-    the budgets app's exact calculator, one Pemda at a time."""
-    if table is not None:
-        out: dict[str, int | None] = {}
-        for code in codes:
-            row = table.rows.get(code)
-            has_roster = row is not None and any(n for n, _p in row.detail["counts"].values())
-            out[code] = int(sum(row.detail["cost"].values())) if has_roster else None
-        return out
-    from monev.budgets.gap import gap_compute
-
-    out = {}
-    for code in codes:
-        gap = gap_compute(pemda_code=code, period=period)
-        out[code] = None if gap.roster_period is None else gap.monthly_cost * 12
-    return out
-
-
-def _scores(codes: list[str], table: Any) -> dict[str, dict[str, Any]]:
-    """Composite score and rank within the Kanwil (same level) from the indicators engine."""
-    if table is None:
-        return {}
-    out = {}
-    for code in codes:
-        row = table.rows.get(code)
-        if row is not None and row.score is not None:
-            rank, of = row.ranks.get("kanwil") or row.ranks.get("nasional") or (None, None)
-            out[code] = {"score": round(row.score, 1), "rank": rank, "of": of}
-    return out
+    return indicators.table(period)
 
 
 def period_end(period: str) -> dt.date:
@@ -117,70 +41,84 @@ def period_end(period: str) -> dt.date:
 
 
 def pemda_rows(codes: list[str], period: str, *, with_cost: bool = True) -> list[dict[str, Any]]:
-    """The per-Pemda figures every report shows, in code order."""
-    year = int(period[:4])
-    pemdas = list(Pemda.objects.filter(code__in=codes).order_by("code"))
-    cover, budgets = _coverage_rows(codes, period), _budgets(codes, year)
-    regs = _regulations(codes, period_end(period))
+    """The per-Pemda figures every report shows, in code order, read from the indicators
+    engine's table: the same counts, budget, cost, verdict, score and rank as the pages."""
     table = _engine_table(period)
-    costs = _costs(codes, period, table) if with_cost else {}
-    scores = _scores(codes, table)
+    pemdas = list(Pemda.objects.filter(code__in=codes).order_by("code"))
     rows = []
     for p in pemdas:
-        c = cover.get(p.code, {"headcount": 0, "protected": 0, "cats": {}})
-        reg = regs.get(p.code, {"n": 0, "latest": None, "label": ""})
+        facts = table.rows.get(p.code)
+        detail = facts.detail if facts is not None else {}
+        counts: dict[str, tuple[int, int]] = detail.get("counts", {})
+        headcount = sum(h for h, _p in counts.values())
+        protected = sum(n for _h, n in counts.values())
+        budget = sum(detail.get("budget", {}).values())
+        gap = detail.get("gap")
+        cost = gap.monthly_cost * 12 if gap is not None and with_cost else None
+        regulation = detail.get("regulation")
+        rank = _rank_of(facts)
         row = {
             "code": p.code,
             "name": p.name,
             "province_code": p.province_code,
             "is_province": p.level == "province",
-            "headcount": c["headcount"],
-            "protected": c["protected"],
-            "unprotected": c["headcount"] - c["protected"],
-            "coverage": _share(c["protected"], c["headcount"]),
-            "cats": c["cats"],
-            "budget": budgets.get(p.code, 0),
-            "cost": costs.get(p.code),
-            "regulations": reg["n"],
-            "regulation_latest": reg["label"],
-            "score": scores.get(p.code, {}).get("score"),
-            "rank": scores.get(p.code, {}).get("rank"),
-            "rank_of": scores.get(p.code, {}).get("of"),
+            "headcount": headcount,
+            "protected": protected,
+            "unprotected": headcount - protected,
+            "coverage": _share(protected, headcount),
+            "cats": {
+                cat: {"headcount": h, "protected": n, "coverage": _share(n, h)}
+                for cat, (h, n) in counts.items()
+            },
+            "budget": budget,
+            "cost": cost,
+            "match_period": gap.match_period if gap is not None else None,
+            "regulations": regulation.count if regulation else 0,
+            "regulation_latest": _regulation_label(regulation),
+            "score": None if facts is None or facts.score is None else round(facts.score, 1),
+            "rank": rank[0],
+            "rank_of": rank[1],
+            "rank_basis": "score",
         }
         for cat, _label in CATEGORIES:
-            cell = c["cats"].get(cat, {})
-            row[f"{cat}_headcount"] = cell.get("headcount", 0)
-            row[f"{cat}_protected"] = cell.get("protected", 0)
-            row[f"{cat}_coverage"] = cell.get("coverage")
-        row["budget_status"] = _budget_status(row["budget"], row["cost"])
+            headcount_cat, protected_cat = counts.get(cat, (0, 0))
+            row[f"{cat}_headcount"] = headcount_cat
+            row[f"{cat}_protected"] = protected_cat
+            row[f"{cat}_coverage"] = _share(protected_cat, headcount_cat)
+        row["budget_status"] = _budget_status(budget, gap if with_cost else None, int(period[:4]))
         rows.append(row)
-    if not scores:
-        _rank(rows)
-    for row in rows:
-        row.setdefault("rank_basis", "score" if scores else "coverage")
     return rows
 
 
-def _budget_status(budget: int, cost: int | None) -> str:
-    if budget == 0:
-        return _("Belum dianggarkan")
-    if cost is None:
-        return _("Daftar pekerja belum ada")
-    return _("Cukup") if budget >= cost else _("Kurang")
+def _rank_of(facts: Any) -> tuple[int | None, int | None]:
+    if facts is None or facts.score is None:
+        return None, None
+    rank, of = facts.ranks.get("kanwil") or facts.ranks.get("nasional") or (None, None)
+    return rank, of
 
 
-def _rank(rows: list[dict[str, Any]]) -> None:
-    """Rank by score when scores exist, else by coverage (ties share a rank)."""
-    key = "score" if any(r["score"] is not None for r in rows) else "coverage"
-    ordered = sorted(rows, key=lambda r: -(r[key] if r[key] is not None else -1))
-    last, rank = None, 0
-    for i, row in enumerate(ordered, start=1):
-        if row[key] != last:
-            rank, last = i, row[key]
-        row["rank"] = rank if row[key] is not None else None
-    for row in rows:
-        row["rank_basis"] = key
-        row["rank_of"] = len(rows)
+def _regulation_label(regulation: Any) -> str:
+    if not regulation:
+        return ""
+    from monev.budgets.models import RegulationKind
+
+    kind = dict(RegulationKind.choices).get(regulation.latest_kind, regulation.latest_kind)
+    return f"{kind} {regulation.latest_number}"
+
+
+def _budget_status(budget: int, gap: Any, year: int) -> str:
+    """The budget page's verdict (`budgets.gap.compare`) in words, for the same figures."""
+    from monev.budgets.gap import compare
+
+    if gap is None or gap.roster_period is None:
+        return _("Belum dianggarkan") if budget == 0 else _("Daftar pekerja belum ada")
+    verdict = compare(gap.pemda, year, "", budget, gap.monthly_cost).status
+    return {
+        "not_budgeted": _("Belum dianggarkan"),
+        "short": _("Kurang"),
+        "enough": _("Cukup"),
+        "no_gap": _("Tidak ada kesenjangan"),
+    }[verdict]
 
 
 def _totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -330,11 +268,6 @@ def scorecard_data(*, user: Any, pemda: str, period: str) -> dict[str, Any]:
     """One page for one Pemda: its figures, its rank in its Kanwil, its findings and items."""
     target = Pemda.objects.select_related("kanwil").get(code=pemda)
     own = pemda_rows([pemda], period)[0]
-    if own["rank_basis"] != "score" and target.kanwil:  # no engine: rank by coverage
-        peers = Pemda.objects.filter(kanwil=target.kanwil, active=True)
-        ranked = pemda_rows(list(peers.values_list("code", flat=True)), period, with_cost=False)
-        peer = next(r for r in ranked if r["code"] == pemda)
-        own["rank"], own["rank_of"] = peer["rank"], peer["rank_of"]
     items = ActionItem.objects.for_user(user).filter(pemda_code=pemda, status__in=OPEN_STATUSES)
     findings = sources.findings_for(pemda_codes=[pemda], period=period)
     title = _("Rapor Pemda %(name)s") % {"name": target.name}

@@ -14,6 +14,13 @@ def _fresh_cache() -> Any:
     engine.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def _rates(request: Any) -> None:
+    """The shipped rate table for every database test here: costs come from the calculator."""
+    if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("rates")
+
+
 @pytest.fixture
 def sample(db: Any) -> dict[str, int]:
     """Kanwil Sumbagsel plus Kota Bandung (outside it), three monthly periods to 2024-06."""

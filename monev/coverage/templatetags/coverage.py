@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from monev.core import formatting
 from monev.rosters.models import WorkerCategory
 
 register = template.Library()
@@ -13,12 +14,14 @@ register = template.Library()
 
 @register.filter
 def pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+    """A share 0..1 as Indonesians write a percentage: 46,5%."""
+    return formatting.percent(None if value is None else value * 100)
 
 
 @register.filter
 def pp(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:+.1f} pp"
+    """A change of a share 0..1 in percentage points: +2,4 poin."""
+    return formatting.points(None if value is None else value * 100)
 
 
 @register.filter

@@ -1,4 +1,5 @@
-"""Template filters for Indonesian number formats (see monev/indicators/formatting.py)."""
+"""Template filters for Indonesian number formats (monev/core/formatting.py) and the labels
+users read instead of internal codes (worker categories, funding sources, segments)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from monev.indicators import formatting
+from monev.core import formatting
 
 register = template.Library()
 
@@ -50,6 +51,22 @@ STATUS_LABELS = {"green": "Hijau", "amber": "Kuning", "red": "Merah", "none": "B
 
 
 @register.filter
+def kategori(value: Any) -> str:
+    """NON_ASN → Non-ASN (any code of a worker category)."""
+    return _label("category", value)
+
+
+@register.filter
+def sumber_dana(value: Any) -> str:
+    return _label("funding", value)
+
+
+@register.filter
+def segmen(value: Any) -> str:
+    return _label("segment", value)
+
+
+@register.filter
 def spec_name(table: Any, code: str) -> str:
     """The short name an indicator code stands for (a score weight's label)."""
     try:
@@ -61,3 +78,21 @@ def spec_name(table: Any, code: str) -> str:
 @register.filter
 def get_status(value: Any) -> str:
     return STATUS_LABELS.get(str(value), "")
+
+
+def _label(kind: str, value: object) -> str:
+    """The words a user reads for an internal code (`NON_ASN` → "Non-ASN"); blank → "–"."""
+    if value is None or value == "":
+        return formatting.DASH
+    return str(_labels().get(kind, {}).get(str(value), value))
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    from monev.budgets.models import BudgetSource, Segment
+    from monev.rosters.models import FundingSource, WorkerCategory
+
+    return {
+        "category": {c.value: str(c.label) for c in WorkerCategory},
+        "funding": {c.value: str(c.label) for c in [*FundingSource, *BudgetSource]},
+        "segment": {c.value: str(c.label) for c in Segment},
+    }

@@ -8,6 +8,8 @@ from typing import Any
 
 from django import template
 
+from monev.core import formatting
+
 register = template.Library()
 
 MONTHS = [
@@ -18,36 +20,30 @@ MONTHS = [
 
 @register.filter
 def num(value: Any) -> str:
-    if value is None or value == "":
-        return "–"
-    return f"{int(value):,}".replace(",", ".")
+    return formatting.number(None if value == "" else value)
 
 
 @register.filter
 def pct(value: Any) -> str:
     """A share 0..1 as a percentage with one decimal and a decimal comma."""
-    if value is None or value == "":
-        return "–"
-    return f"{100 * float(value):.1f}%".replace(".", ",")
+    return formatting.percent(None if value in (None, "") else 100 * float(value))
+
+
+@register.filter
+def desimal(value: Any) -> str:
+    """A score or ratio with one decimal and a decimal comma: 62,4."""
+    return formatting.number(None if value == "" else value, 1)
 
 
 @register.filter
 def rupiah(value: Any) -> str:
-    if value is None or value == "":
-        return "–"
-    return "Rp" + num(value)
+    return formatting.rupiah(None if value == "" else value)
 
 
 @register.filter
 def rupiah_short(value: Any) -> str:
-    """Rp1,5 M (miliar), Rp380,6 jt (juta) for crowded tables."""
-    if value is None or value == "":
-        return "–"
-    value = int(value)
-    for size, unit in ((10**12, "T"), (10**9, "M"), (10**6, "jt")):
-        if value >= size:
-            return f"Rp{value / size:.1f} {unit}".replace(".", ",")
-    return rupiah(value)
+    """Rp1,5 miliar, Rp380,6 juta: the same words as every page."""
+    return formatting.rupiah_short(None if value == "" else value)
 
 
 @register.filter

@@ -5,7 +5,8 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monev.indicators import charts, formatting
+from monev.core import formatting
+from monev.indicators import charts
 
 
 def test_indonesian_formats() -> None:
