@@ -1,7 +1,7 @@
 """The indicators, targets, score weights and findings rules a new installation starts with.
 
 Loaded by migration 0002 and editable afterwards in the admin (they are data, not code).
-Sources are keys of ../shared/domain.md §11 as cited in docs/indicators.md.
+Each target names its source document in words (shown to users).
 """
 
 from __future__ import annotations
@@ -90,13 +90,13 @@ INDICATORS: list[dict[str, Any]] = [
         "denominator": "Penduduk bekerja 15+ (BPS Sakernas), angka terakhir sebelum periode",
         "definition_id": (
             "Peserta aktif BPJS Ketenagakerjaan di wilayah dibagi penduduk bekerja usia 15+ "
-            "menurut Sakernas BPS (definisi A, domain §5.1). Dipakai angka Sakernas terakhir "
+            "menurut Sakernas BPS. Dipakai angka Sakernas terakhir "
             "pada atau sebelum periode. Bukan rumus UCJ Kemendagri, yang penyebutnya belum "
             "dipublikasikan; angkanya bisa berbeda jauh."
         ),
         "definition_en": (
             "Active BPJS Ketenagakerjaan participants in the region over the employed "
-            "population aged 15+ (BPS Sakernas, definition A, domain §5.1), using the latest "
+            "population aged 15+ (BPS Sakernas), using the latest "
             "Sakernas figure on or before the period. Not the Kemendagri UCJ formula."
         ),
         "source": "BPS Sakernas; BPJS TK peserta aktif per wilayah",
@@ -175,21 +175,39 @@ INDICATORS: list[dict[str, Any]] = [
     },
 ]
 
-_S30 = "Kemendagri, paparan UCJ April 2025 [S30]"
+_KEMENDAGRI_2025 = "dikutip Kemendagri, paparan UCJ April 2025"
+_MENAKER_2021 = "dikutip Menaker, September 2021"
+
+
+def _target(indicator: str, definition: str, region: str, year: int | None, value: str,
+            kind: str, applies_from: int | None, document: str, date: dt.date,
+            confidence: str = "H", note: str = "") -> dict[str, Any]:  # fmt: skip
+    return {
+        "indicator": indicator, "definition": definition, "region_code": region, "year": year,
+        "value": value, "kind": kind, "applies_from": applies_from, "document": document,
+        "document_date": date, "confidence": confidence, "note": note,
+    }  # fmt: skip
+
+
+WORKFORCE = "cakupan-angkatan-kerja"
+# Each target names the definition of the value it is set for (issue 18): the national
+# plan counts active participants over the BPS employed ("bps"); UCJ targets use
+# Kemendagri's unpublished base ("ucj") and are never held against the BPS figure.
 TARGETS: list[dict[str, Any]] = [
-    # indicator, region, year, value, kind, document, date, confidence, note
     *[
-        {
-            "indicator": code,
-            "region_code": "",
-            "year": None,
-            "value": 100,
-            "kind": "INPRES",
-            "document": "Inpres 2/2021, instruksi kepada gubernur dan bupati/wali kota [S1,S4,S7]",
-            "document_date": dt.date(2021, 3, 25),
-            "confidence": "M",
-            "note": "Inpres meminta seluruh pekerja kelompok ini terdaftar; bukan angka tahunan.",
-        }
+        _target(
+            code,
+            "roster",
+            "",
+            None,
+            "100",
+            "INPRES",
+            None,
+            "Inpres 2/2021, instruksi kepada gubernur dan bupati/wali kota",
+            dt.date(2021, 3, 25),
+            "M",
+            "Inpres meminta seluruh pekerja kelompok ini terdaftar; bukan angka tahunan.",
+        )
         for code in (
             "cakupan-total",
             "cakupan-non-asn",
@@ -198,72 +216,101 @@ TARGETS: list[dict[str, Any]] = [
             "cakupan-rentan",
         )
     ],
-    {
-        "indicator": "cakupan-angkatan-kerja",
-        "region_code": "",
-        "year": 2025,
-        "value": "32.15",
-        "kind": "RPJMN",
-        "document": f"RPJMN 2025–2029, dikutip {_S30}",
-        "document_date": dt.date(2025, 4, 30),
-        "confidence": "H",
-        "note": "Penyebut RPJMN berbeda dengan UCJ; lihat domain §5.2.",
-    },
-    {
-        "indicator": "cakupan-angkatan-kerja",
-        "region_code": "",
-        "year": 2026,
-        "value": "34.99",
-        "kind": "RPJMN",
-        "document": f"RKP 2026, dikutip {_S30}",
-        "document_date": dt.date(2025, 4, 30),
-        "confidence": "H",
-        "note": "",
-    },
-    {
-        "indicator": "cakupan-angkatan-kerja",
-        "region_code": "",
-        "year": 2029,
-        "value": "43.92",
-        "kind": "RPJMN",
-        "document": f"RPJMN 2025–2029, dikutip {_S30}",
-        "document_date": dt.date(2025, 4, 30),
-        "confidence": "H",
-        "note": "",
-    },
-    {
-        "indicator": "cakupan-angkatan-kerja",
-        "region_code": "",
-        "year": 2025,
-        "value": "52.15",
-        "kind": "UCJ",
-        "document": f"Target UCJ nasional, {_S30}",
-        "document_date": dt.date(2025, 4, 30),
-        "confidence": "H",
-        "note": "Rumus UCJ tidak dipublikasikan; penyebutnya lebih kecil dari Sakernas.",
-    },
-    {
-        "indicator": "cakupan-angkatan-kerja",
-        "region_code": "15",
-        "year": 2024,
-        "value": "53.00",
-        "kind": "UCJ",
-        "document": "Target UCJ Provinsi Jambi akhir 2024 [S31]",
-        "document_date": dt.date(2024, 12, 31),
-        "confidence": "M",
-        "note": "",
-    },
-    {
-        "indicator": "cakupan-angkatan-kerja",
-        "region_code": "51",
-        "year": 2025,
-        "value": "67.28",
-        "kind": "UCJ",
-        "document": "Target UCJ Provinsi Bali 2025 [S29]",
-        "document_date": dt.date(2025, 1, 1),
-        "confidence": "M",
-        "note": "",
-    },
+    _target(
+        WORKFORCE,
+        "bps",
+        "",
+        2021,
+        "29.44",
+        "RPJMN",
+        2021,
+        f"RKP 2021, {_MENAKER_2021}",
+        dt.date(2021, 9, 1),
+        "M",
+    ),
+    _target(
+        WORKFORCE,
+        "bps",
+        "",
+        2024,
+        "37.24",
+        "RPJMN",
+        2020,
+        f"RPJMN 2020–2024 (target 2024), {_MENAKER_2021}",
+        dt.date(2021, 9, 1),
+        "M",
+        "Berlaku 2020–2024; persentase pekerja (penduduk bekerja) yang menjadi peserta.",
+    ),
+    _target(
+        WORKFORCE,
+        "bps",
+        "",
+        2025,
+        "32.15",
+        "RPJMN",
+        2025,
+        f"RPJMN 2025–2029, {_KEMENDAGRI_2025}",
+        dt.date(2025, 4, 30),
+    ),
+    _target(
+        WORKFORCE,
+        "bps",
+        "",
+        2026,
+        "34.99",
+        "RPJMN",
+        2026,
+        f"RKP 2026, {_KEMENDAGRI_2025}",
+        dt.date(2025, 4, 30),
+    ),
+    _target(
+        WORKFORCE,
+        "bps",
+        "",
+        2029,
+        "43.92",
+        "RPJMN",
+        2025,
+        f"RPJMN 2025–2029, {_KEMENDAGRI_2025}",
+        dt.date(2025, 4, 30),
+    ),
+    _target(
+        WORKFORCE,
+        "ucj",
+        "",
+        2025,
+        "52.15",
+        "UCJ",
+        2025,
+        f"Target UCJ nasional, {_KEMENDAGRI_2025}",
+        dt.date(2025, 4, 30),
+        "H",
+        "Penyebut UCJ tidak dipublikasikan dan lebih kecil dari penduduk bekerja BPS.",
+    ),
+    _target(
+        WORKFORCE,
+        "ucj",
+        "15",
+        2024,
+        "53.00",
+        "UCJ",
+        2024,
+        "Target UCJ Provinsi Jambi akhir 2024, BPJS Ketenagakerjaan Cabang Jambi",
+        dt.date(2024, 12, 31),
+        "M",
+    ),
+    _target(
+        WORKFORCE,
+        "ucj",
+        "51",
+        2025,
+        "67.28",
+        "UCJ",
+        2025,
+        "Target UCJ Provinsi Bali 2025, Kemendagri",
+        dt.date(2025, 1, 1),
+        "M",
+    ),
 ]
 
 SCORE_SCHEME: dict[str, Any] = {
@@ -278,7 +325,7 @@ SCORE_SCHEME: dict[str, Any] = {
     "green_at": 70,
     "amber_at": 45,
     "basis": (
-        "Bobot resmi Paritrana tidak dipublikasikan (domain §5.3). Bobot bawaan mengikuti "
+        "Bobot resmi Paritrana tidak dipublikasikan. Bobot bawaan mengikuti "
         "kriteria yang dilaporkan: regulasi disebut 'poin tertinggi' (2024) → 30; cakupan "
         "kepesertaan adalah subkategori pertama (2024) dan kriteria 2021 → 35; dukungan "
         "anggaran (2021) → 25; ketepatan pelaporan (kebutuhan monev, bukan kriteria "
@@ -297,6 +344,10 @@ FINDING_RULES: list[dict[str, Any]] = [
 ]
 
 
+def _has_field(model: Any, name: str) -> bool:
+    return any(f.name == name for f in model._meta.get_fields())
+
+
 def seed(apps: Any) -> None:
     """Create the defaults that do not exist yet (never overwrite an administrator's edit)."""
     indicator_model = apps.get_model("indicators", "Indicator")
@@ -309,6 +360,8 @@ def seed(apps: Any) -> None:
         fields = dict(spec)
         indicator = indicator_model.objects.get(code=fields.pop("indicator"))
         keys = {k: fields.pop(k) for k in ("region_code", "year", "kind")}
+        if not _has_field(target_model, "definition"):  # 0002 runs before the field exists
+            fields.pop("definition"), fields.pop("applies_from")
         target_model.objects.get_or_create(indicator=indicator, **keys, defaults=fields)
     scheme_model.objects.get_or_create(code=SCORE_SCHEME["code"], defaults=SCORE_SCHEME)
     for rule in FINDING_RULES:

@@ -110,6 +110,15 @@ class Spec:
         return "green" if value >= self.green_at else "amber" if value >= self.amber_at else "red"
 
     @property
+    def value_definition(self) -> str:
+        """What the values are measured against: `roster`, or a workforce definition code."""
+        if self.kind == "roster_coverage":
+            return "roster"
+        if self.kind == "workforce_coverage":
+            return str(self.params.get("definition", "bps"))
+        return ""
+
+    @property
     def name(self) -> str:
         from django.utils.translation import get_language
 
@@ -148,6 +157,8 @@ class TargetSpec:
     document: str
     document_date: dt.date | None
     note: str
+    definition: str = ""
+    applies_from: int | None = None
 
 
 @dataclass
@@ -298,6 +309,8 @@ def load_specs() -> tuple[list[Spec], Scheme, list[TargetSpec]]:
             t.document,
             t.document_date,
             t.note,
+            t.definition,
+            t.applies_from,
         )
         for t in Target.objects.select_related("indicator")
     ]
@@ -458,14 +471,27 @@ def _rank(rows: dict[str, PemdaRow]) -> None:
 
 
 def target_for(
-    targets: list[TargetSpec], indicator: str, region_codes: list[str], year: int
+    targets: list[TargetSpec],
+    indicator: str,
+    region_codes: list[str],
+    year: int,
+    definition: str = "",
 ) -> TargetSpec | None:
-    """The most specific target: own region, then its parents (province, Kanwil, nation).
+    """The most specific target in force in `year` for values of `definition`: own region,
+    then its parents (province, Kanwil, nation).
 
-    Within a region, the target for the year itself, else the nearest later year (shown
-    with its year), else a standing target (year blank).
+    Only targets set for the same definition (a UCJ target is never held against
+    active / BPS-employed) and in force that year (`applies_from` ≤ year ≤ `year`). Within a
+    region, the target for the year itself, else the nearest later year of a plan already
+    in force (shown with its year), else a standing target (year blank).
     """
-    mine = [t for t in targets if t.indicator == indicator]
+    mine = [
+        t
+        for t in targets
+        if t.indicator == indicator
+        and (not definition or not t.definition or t.definition == definition)
+        and (t.applies_from is None or t.applies_from <= year)
+    ]
     for region in region_codes:
         here = [t for t in mine if t.region_code == region]
         exact = [t for t in here if t.year == year]

@@ -165,7 +165,7 @@ def below_target(
         if spec.kind != "workforce_coverage":
             continue
         value = row.value(spec.code)
-        target = target_for(targets, spec.code, chain, year)
+        target = target_for(targets, spec.code, chain, year, spec.value_definition)
         if value is None or target is None or target.value - value < min_gap:
             continue
         yield Finding(

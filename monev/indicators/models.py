@@ -88,8 +88,17 @@ class Target(models.Model):
     """
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    # The definition of the value the target is set for: a workforce coverage definition
+    # (`bps`, `potensi`, `ucj`) or `roster`. Compared only with values of that definition.
+    definition = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text=_("bps, potensi, ucj (angkatan kerja) atau roster (daftar pekerja)"),
+    )
     region_code = models.CharField(max_length=16, blank=True, db_index=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The first year the target is in force (the plan's start: RPJMN 2020–2024 → 2020).
+    applies_from = models.PositiveSmallIntegerField(null=True, blank=True)
     value = models.DecimalField(max_digits=7, decimal_places=2)
     kind = models.CharField(max_length=8, choices=TargetKind.choices)
     document = models.CharField(max_length=300)

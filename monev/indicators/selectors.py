@@ -246,7 +246,7 @@ def figures(place: Place, t: PeriodTable, before: PeriodTable | None) -> list[Fi
     for spec in t.specs:
         cell = cells.get(spec.code)
         value = None if cell is None else cell.value
-        target = engine.target_for(targets, spec.code, chain, year)
+        target = engine.target_for(targets, spec.code, chain, year, spec.value_definition)
         distance = None if value is None or target is None else value - target.value
         previous = old.get(spec.code)
         change = (

@@ -109,27 +109,48 @@ def test_thresholds_come_from_the_indicator_row() -> None:
     assert selectors.table(P).spec("cakupan-total").status(60.0) == "green"
 
 
-def test_target_lookup_prefers_own_region_then_nearest_year() -> None:
+def _workforce_target(code: str, period: str) -> Any:
+    place = selectors.place_get(user=SYSTEM, level="provinsi", code=code)
+    figures = {f.spec.code: f for f in selectors.figures(place, selectors.table(period), None)}
+    return figures["cakupan-angkatan-kerja"].target
+
+
+def test_targets_are_compared_only_with_values_of_their_definition() -> None:
+    """Issue 18: Jambi's UCJ 53% was held against active / BPS-employed."""
     stat("15.71", P, "NON_ASN", 10, 5)
-    place = selectors.place_get(user=SYSTEM, level="provinsi", code="15")
-    figures = {f.spec.code: f for f in selectors.figures(place, selectors.table(P), None)}
-    jambi = figures["cakupan-angkatan-kerja"].target
-    assert jambi is not None and jambi.value == 53.0 and jambi.kind == "UCJ"
-    place = selectors.place_get(user=SYSTEM, level="provinsi", code="16")
-    national = {f.spec.code: f for f in selectors.figures(place, selectors.table(P), None)}
-    target = national["cakupan-angkatan-kerja"].target
-    # no Sumsel target: the nation's, the nearest later year, the national plan first
-    assert target is not None and target.year == 2025 and target.value == 32.15
+    jambi = _workforce_target("15", P)
+    assert jambi is not None and (jambi.kind, jambi.value, jambi.year) == ("RPJMN", 37.24, 2024)
+    assert jambi.definition == "bps"
+
+
+@pytest.mark.parametrize(
+    ("period", "expected"),
+    [("2021-06", (29.44, 2021)), ("2022-08", (37.24, 2024)), ("2024-06", (37.24, 2024)),
+     ("2025-06", (32.15, 2025)), ("2027-06", (43.92, 2029))],
+)  # fmt: skip
+def test_each_period_uses_the_target_in_force(period: str, expected: tuple[float, int]) -> None:
+    """2022–2024 used to fall back to the 2025 target: RPJMN 2020–2024 was missing."""
+    stat("16.71", period, "NON_ASN", 10, 5)
+    target = _workforce_target("16", period)
+    assert target is not None and (target.value, target.year) == expected
+
+
+def test_a_kanwil_target_of_the_same_definition_comes_before_the_nation() -> None:
+    stat("16.71", P, "NON_ASN", 10, 5)
     Target.objects.create(
         indicator=Indicator.objects.get(code="cakupan-angkatan-kerja"),
+        definition="bps",
         region_code="SUMBAGSEL",
         year=2024,
         value=Decimal("40"),
         kind="KANWIL",
         document="Rencana kerja Kanwil Sumbagsel 2024",
     )
-    again = {f.spec.code: f for f in selectors.figures(place, selectors.table(P), None)}
-    assert again["cakupan-angkatan-kerja"].target.kind == "KANWIL"  # type: ignore[union-attr]
+    assert _workforce_target("16", P).kind == "KANWIL"
+    kanwil = Target.objects.get(kind="KANWIL")
+    kanwil.definition = "ucj"
+    kanwil.save()  # as the admin does
+    assert _workforce_target("16", P).kind == "RPJMN"
 
 
 def test_workforce_aggregate_never_adds_province_and_its_kabkota(sample: Any) -> None:
