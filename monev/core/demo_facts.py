@@ -2,8 +2,8 @@
 
 So that a newcomer's dashboard shows the differences a monev meeting argues about: some
 Pemda have not budgeted, some budgeted too little, some enough; some issued a regulation.
-Budgets are sized from each Pemda's own demo roster; the workforce figures are the
-Sumbagsel numbers of domain.md §7 with their sources.
+Budgets are sized from each Pemda's own demo roster; the workforce figures are published
+Sumbagsel numbers with their sources.
 """
 
 from __future__ import annotations
@@ -24,25 +24,23 @@ from monev.workforce.services import participants_import, workforce_import
 BPU_PACKAGE = 16_800  # JKK 1% of Rp1,000,000 + JKM Rp6,800 (domain.md §3.3)
 PU_EMPLOYER_JKK_JKM_PERMILLE = 54  # 0.24% + 0.30% (very low risk), in tenths of a percent
 
-# domain.md §7.1 (BPS Sakernas August) and §7.2 (Kemnaker SDK), Sumbagsel provinces.
+# BPS Sakernas August (employed 15+) and Kemnaker Satu Data (active participants), Sumbagsel.
+# Only 2023 has both: the shares the Palembang meeting quoted in 2022 have no published base,
+# so they are reference data kept as reported (workforce.ReportedFigure), never turned into
+# participants here (issue 18: that invented a fall from 35% to 20.8%).
 EMPLOYED = {
     "2022-08": {"16": 4_290_000, "15": 1_795_000, "17": 1_037_496, "18": 4_380_000, "19": 730_972},
-    "2023-08": {"16": 4_400_000, "15": 1_800_000, "17": 1_069_615, "18": 4_600_000, "19": 749_815},
+    "2023-08": {"16": 4_400_000, "15": 1_800_000, "17": 1_069_615, "18": 4_690_000, "19": 749_815},
 }
 ACTIVE = {
-    # Aug 2022: the shares the Palembang meeting quoted (Sumsel 35%, Bengkulu 23.6%, Lampung 24%)
-    "2022-08": {"16": 1_501_500, "17": 244_849, "18": 1_051_200},
-    # Dec 2023 active participants (Kemnaker Satu Data), against August 2023 employed
+    # Dec 2023 active participants, counted against August 2023 employed (nearest survey)
     "2023-08": {"15": 658_038, "16": 915_142, "17": 212_266, "18": 578_889, "19": 216_685},
 }
 SOURCES = {
-    "2022-08": (
-        "BPS Sakernas Agustus 2022 (domain.md §7.1)",
-        "Rapat monev Palembang 2022 (persentase dikali penduduk bekerja)",
-    ),
+    "2022-08": ("BPS Sakernas Agustus 2022", ""),
     "2023-08": (
-        "BPS Sakernas Agustus 2023 (domain.md §7.1)",
-        "Kemnaker Satu Data, peserta aktif Des 2023 (domain.md §7.2)",
+        "BPS Sakernas Agustus 2023",
+        "Kemnaker Satu Data, peserta aktif Desember 2023",
     ),
 }
 

@@ -119,3 +119,29 @@ class ParticipantCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_code} {self.period} {self.segment or 'total'}"
+
+
+class ReportedFigure(models.Model):
+    """A figure quoted at a meeting or in a publication, kept as reported, with its source.
+
+    Never mixed with the coverage monev computes: its base (denominator) may be unpublished,
+    so it is shown apart ("as reported") and never enters an indicator, a trend or a target
+    comparison. Example: the shares the Palembang monev meeting quoted (15–16 Sept 2022).
+    """
+
+    region_code = models.CharField(max_length=16)
+    region_name = models.CharField(max_length=100)
+    period = models.CharField(max_length=7, help_text=_("YYYY-MM yang disebut sumber"))
+    measure = models.CharField(max_length=200)
+    value_percent = models.DecimalField(max_digits=6, decimal_places=2)
+    base = models.CharField(max_length=300, help_text=_("Penyebut, bila sumber menyebutnya"))
+    source = models.CharField(max_length=300)
+    reported_on = models.DateField()
+    confidence = models.CharField(max_length=1, default="L")
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["reported_on", "region_code"]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.period} {self.value_percent}% ({self.source})"

@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 
 from monev.core.scope import restrict
 from monev.regions.models import Region
-from monev.workforce.models import CoverageDefinition, ParticipantCount, WorkforceFigure
+from monev.workforce.models import (
+    CoverageDefinition,
+    ParticipantCount,
+    ReportedFigure,
+    WorkforceFigure,
+)
 
 LEVELS = ("province", "regency")
 
@@ -168,3 +173,35 @@ def definition_dict(spec: CoverageDefinition) -> dict[str, Any]:
         "confidence": spec.confidence,
         "note": spec.note,
     }
+
+
+def latest_period(*, definition: str = "bps") -> str | None:
+    """The newest period with both a denominator and active participants: where the page
+    opens, so a user sees figures without typing a period."""
+    spec = CoverageDefinition.objects.filter(code=definition).first()
+    measure = spec.denominator if spec else "penduduk_bekerja"
+    with_participants = ParticipantCount.objects.values_list("period", flat=True)
+    return (
+        WorkforceFigure.objects.filter(measure=measure, period__in=with_participants)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first()
+    )
+
+
+def reported_figures(*, user: Any, kanwil: str | None = None) -> list[ReportedFigure]:
+    """Figures as reported by others (never computed here), for regions in the user's scope."""
+    from monev.core.scope import scope_for
+
+    scope = scope_for(user)
+    rows = list(ReportedFigure.objects.all())
+    if not scope.all_regions:
+        rows = [r for r in rows if r.region_code in scope.pemda_codes]
+    if kanwil:
+        from monev.regions.models import Pemda
+
+        provinces = set(
+            Pemda.objects.filter(kanwil__code=kanwil).values_list("province_code", flat=True)
+        )
+        rows = [r for r in rows if r.region_code.split(".")[0] in provinces]
+    return rows

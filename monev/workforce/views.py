@@ -29,14 +29,15 @@ class WorkforceUploadForm(forms.Form):
 
 @login_required
 def coverage(request: HttpRequest) -> HttpResponse:
-    period_raw = request.GET.get("periode", "")
+    code = request.GET.get("definisi", "bps")
+    period_raw = request.GET.get("periode", "") or selectors.latest_period(definition=code) or ""
     level = request.GET.get("tingkat", "province")
     kanwil = (request.GET.get("kanwil") or "").upper() or None
-    code = request.GET.get("definisi", "bps")
     context: dict[str, Any] = {
         "period": period_raw, "level": level, "kanwil": kanwil, "definition_code": code,
         "definitions": selectors.definition_list(), "kanwils": Kanwil.objects.all(),
         "upload": WorkforceUploadForm(), "can_change": scope_for(request.user, "change").can_change,
+        "reported": selectors.reported_figures(user=request.user, kanwil=kanwil),
     }  # fmt: skip
     status = 200
     if period_raw:

@@ -14,8 +14,23 @@ from .test_coverage import WORKFORCE, loaded  # noqa: F401
 def test_page_rows_by_scope(loaded: None, client_for: Any) -> None:  # noqa: F811
     url = "/angkatan-kerja/?periode=2022-08&tingkat=province&kanwil=SUMBAGSEL&definisi=bps"
     page = client_for("sumbagsel").get(url).content.decode()
-    assert "35.00" in page and "23.60" in page and "Sakernas" in page
-    assert "35.00" not in client_for("palembang").get(url).content.decode()
+    assert "35,0%" in page and "23,6%" in page and "Sakernas" in page
+    assert "35,0%" not in client_for("palembang").get(url).content.decode()
+
+
+def test_page_opens_on_the_latest_period_with_data(loaded: None, client_for: Any) -> None:  # noqa: F811
+    """Issue 18: the page was blank until a period was typed."""
+    page = client_for("sumbagsel").get("/angkatan-kerja/").content.decode()
+    assert "Agustus 2022" in page and "23,6%" in page
+
+
+def test_reported_figures_stand_apart_with_their_source(db: Any, client_for: Any) -> None:
+    """The Palembang shares are kept as reported, base not published, low confidence."""
+    page = client_for("sumbagsel").get("/angkatan-kerja/").content.decode()
+    reported = page[page.index('id="dilaporkan"') :]
+    assert "35,0%" in reported and "tidak dipublikasikan" in reported and "rendah" in reported
+    assert "15–16 September 2022" in reported
+    assert "domain.md" not in page and "[S" not in page
 
 
 def test_page_bad_input(db: Any, client_for: Any) -> None:
