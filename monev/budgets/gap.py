@@ -166,7 +166,7 @@ def _unprotected(period: str, pemda_codes: list[str] | None) -> _Unprotected:
     sources = {
         c: ("coverage" if c in matched else "roster") for c in wanted if c in matched or by_pemda[c]
     }
-    return _Unprotected(frame, sources, newest, run.period if matched else None)
+    return _Unprotected(frame, sources, newest, run.period if matched and run is not None else None)
 
 
 def _applicable(period: str) -> dict[str, list[int]]:

@@ -99,7 +99,25 @@ POSITIONS = {
     "RT_RW": ("Ketua RT", "Ketua RW"),
     "RENTAN": ("Petani", "Nelayan", "Pedagang kecil", "Buruh harian"),
 }
-WAGES = {"NON_ASN": (1_500_000, 4_500_000), "PERANGKAT_DESA": (1_800_000, 3_500_000)}
+WAGES = {"NON_ASN": (1_500_000, 4_500_000), "PERANGKAT_DESA": (2_022_000, 3_400_000)}
+# PP 11/2019: the fixed income (siltap) of a sekretaris desa is at least Rp2,224,420 and of
+# other perangkat desa at least Rp2,022,000 (100% of a civil servant's II/a base salary).
+SILTAP_FLOOR = {"Sekretaris desa": 2_224_420}
+# Per kecamatan: the demo sizes each list by the Pemda's number of kecamatan, so a large
+# kabupaten has more perangkat desa than a small kota.
+PER_DISTRICT = {
+    "NON_ASN": (25, 70),
+    "PERANGKAT_DESA": (60, 100),
+    "RT_RW_KOTA": (120, 300),
+    "RT_RW": (10, 40),
+    "RENTAN": (20, 90),
+}
+MONTHLY_REACH = 0.012  # registration grows about 1.2 points a month
+MISSING_SHARE = 0.08  # Pemda that have sent no list at all
+LATE_SHARE = 0.2  # Pemda that sent their list after the deadline
+
+
+DEMO_USERS_PEMDA = frozenset({"16.71", "16.04"})  # the demo operators' Pemda always report
 
 
 @dataclass
@@ -108,6 +126,8 @@ class DemoFiles:
     registry: list[tuple[str, Path]] = field(default_factory=list)  # period, file
     workers: int = 0
     participants: dict[str, int] = field(default_factory=dict)
+    late: set[str] = field(default_factory=set)  # Pemda whose list came after the deadline
+    missing: list[str] = field(default_factory=list)  # Pemda that sent no list
 
 
 def demo_pemda(*, all_pemda: bool = False, kanwil: str = "SUMBAGSEL") -> list[Pemda]:
@@ -122,17 +142,20 @@ def _districts(pemda: Pemda) -> list[str]:
     return [c.replace(".", "") for c in codes.values_list("code", flat=True) if len(c) == 8]
 
 
-def _headcounts(pemda: Pemda, rng: random.Random, scale: float) -> dict[str, int]:
-    def n(low: int, high: int) -> int:
-        return max(3, int(rng.randint(low, high) * scale))
+def _headcounts(pemda: Pemda, rng: random.Random, scale: float, districts: int) -> dict[str, int]:
+    """Headcounts that grow with the Pemda's size (its number of kecamatan)."""
+
+    def n(key: str, factor: float = 1.0) -> int:
+        low, high = PER_DISTRICT[key]
+        return max(3, int(districts * rng.uniform(low, high) * factor * scale))
 
     if pemda.level == "province":
-        return {"NON_ASN": n(1500, 5000)}
+        return {"NON_ASN": n("NON_ASN", 0.15)}
     kota = pemda.region.kind == "kota"
-    counts = {"NON_ASN": n(800, 4000), "RT_RW": n(600, 2500) if kota else n(150, 700)}
-    counts["RENTAN"] = n(300, 2000)
+    counts = {"NON_ASN": n("NON_ASN"), "RT_RW": n("RT_RW_KOTA" if kota else "RT_RW")}
+    counts["RENTAN"] = n("RENTAN")
     if not kota:
-        counts["PERANGKAT_DESA"] = n(800, 2800)
+        counts["PERANGKAT_DESA"] = n("PERANGKAT_DESA")
     return counts
 
 
@@ -165,16 +188,20 @@ def _roster_rows(
 ) -> list[dict[str, Any]]:
     rows = []
     funding = "APBD_PROV" if pemda.level == "province" else "APBD_KABKOTA"
-    for category, count in _headcounts(pemda, rng, scale).items():
+    for category, count in _headcounts(pemda, rng, scale, len(districts)).items():
         wage_range = WAGES.get(category)
         for _ in range(count):
+            position = rng.choice(POSITIONS[category])
+            wage = rng.randrange(*wage_range, 50_000) if wage_range else None
+            if wage is not None:
+                wage = max(wage, SILTAP_FLOOR.get(position, 0))
             rows.append(
                 {
                     "nik": niks.make(rng.choice(districts)),
                     "nama": _name(rng),
                     "kategori": category,
-                    "jabatan": rng.choice(POSITIONS[category]),
-                    "upah": str(rng.randrange(*wage_range, 50_000)) if wage_range else "",
+                    "jabatan": position,
+                    "upah": str(wage) if wage is not None else "",
                     "sumber_dana": "APBDES" if category == "PERANGKAT_DESA" else funding,
                 }
             )
@@ -186,7 +213,7 @@ def _participant(
 ) -> dict[str, Any] | None:
     """The worker's registry row in the n-th period, or None when not registered."""
     u, churn = worker["_u"], rng.random()
-    reach = propensity + 0.04 * period_no
+    reach = propensity + MONTHLY_REACH * period_no
     wage_earner = worker["kategori"] in WAGES
     if u >= reach + 0.10:
         return None
@@ -270,6 +297,11 @@ def demo_generate(
         if not districts:
             continue
         all_districts.extend(districts)
+        if pemda.code not in DEMO_USERS_PEMDA and rng.random() < MISSING_SHARE:
+            files.missing.append(pemda.code)  # sent nothing: "belum ada data"
+            continue
+        if pemda.code not in DEMO_USERS_PEMDA and rng.random() < LATE_SHARE:
+            files.late.add(pemda.code)
         propensity = rng.uniform(0.12, 0.75)
         rows = _roster_rows(pemda, districts, rng, niks, scale)
         for row in rows:
@@ -318,6 +350,21 @@ def _write_csv_gz(frame: pl.DataFrame, target: Path) -> None:
     frame.write_csv(target, compression="gzip", compression_level=3)
 
 
+def _backdate(version: Any, late: bool) -> None:
+    """Give a demo list the commit date a real one would have: within the 10-day deadline
+    after its period, or (late Pemda) weeks after it."""
+    import datetime as dt
+
+    from monev.rosters.models import RosterVersion
+
+    rng = random.Random(f"sent-{version.pemda_id}-{version.period}")
+    year, month = int(version.period[:4]), int(version.period[5:7])
+    month_end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    days = rng.randint(15, 45) if late else rng.randint(2, 9)
+    sent = dt.datetime.combine(month_end + dt.timedelta(days=days), dt.time(10), tzinfo=dt.UTC)
+    RosterVersion.objects.filter(pk=version.pk).update(created_at=sent)
+
+
 def demo_load(files: DemoFiles, *, say: Any = print) -> dict[str, Any]:
     """Import the rosters and registry extracts, then match every period in order."""
     import time
@@ -341,6 +388,8 @@ def demo_load(files: DemoFiles, *, say: Any = print) -> dict[str, Any]:
         )
         if upload.rows_invalid:
             say(f"  {code}: {upload.rows_invalid} baris ditolak")
+        if upload.version is not None:
+            _backdate(upload.version, code in files.late)
     say(
         f"daftar pekerja: {len(files.rosters)} Pemda, {files.workers} pekerja "
         f"({time.perf_counter() - started:.1f} d)"

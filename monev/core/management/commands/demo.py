@@ -140,11 +140,11 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Berkas demo ditulis di {out} ({files.workers} pekerja)")
         demo_load(files, say=self.stdout.write)
-        facts = demo_facts_load(
-            pemdas=demo_pemda(all_pemda=options["all"]), fiscal_year=int(periods[-1][:4])
-        )
+        reporting = [p for p in demo_pemda(all_pemda=options["all"]) if p.code not in files.missing]
+        facts = demo_facts_load(pemdas=reporting, fiscal_year=int(periods[-1][:4]))
         self.stdout.write(
-            f"anggaran: {facts['budget_lines']} baris; regulasi: {facts['regulations']}"
+            f"anggaran: {facts['budget_lines']} baris; regulasi: {facts['regulations']}; "
+            f"tanpa data: {len(files.missing)} Pemda; terlambat: {len(files.late)} Pemda"
         )
 
 
