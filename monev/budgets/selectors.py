@@ -150,3 +150,24 @@ def budget_overview(*, user: Any, year: int, kanwil: str | None = None) -> list[
         }
         for p in rows
     ]
+
+
+def latest_fiscal_year(*, user: Any) -> int | None:
+    """The newest fiscal year, not after this one, with a budget line or match results in
+    the user's scope: where the budget overview opens."""
+    import importlib
+
+    from django.db.models import Max
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year
+    lines = BudgetLine.objects.for_user(user).filter(fiscal_year__lte=this_year)
+    years = [lines.aggregate(y=Max("fiscal_year"))["y"]]
+    try:
+        coverage = importlib.import_module("monev.coverage.selectors")
+        latest = coverage.periods(user=user)
+        years.append(int(latest[0][:4]) if latest else None)
+    except ImportError:
+        pass
+    present = [y for y in years if y is not None and y <= this_year]
+    return max(present) if present else None

@@ -30,8 +30,11 @@ from monev.core.scope import get_scoped_or_404, scope_for
 
 
 def _year(request: HttpRequest) -> int:
+    """`?tahun=`, else the newest fiscal year with data (not an empty current year)."""
     raw = request.GET.get("tahun", "")
-    return int(raw) if raw.isdigit() and 2015 <= int(raw) <= 2100 else timezone.localdate().year
+    if raw.isdigit() and 2015 <= int(raw) <= 2100:
+        return int(raw)
+    return selectors.latest_fiscal_year(user=request.user) or timezone.localdate().year
 
 
 @login_required

@@ -17,8 +17,8 @@ def _group(integer: int) -> str:
 
 
 def number(value: float | int | Decimal | None, places: int = 0) -> str:
-    """1234567 → "1.234.567"; 1234.5 with places=1 → "1.234,5"."""
-    if value is None:
+    """1234567 → "1.234.567"; 1234.5 with places=1 → "1.234,5"; no value → "–"."""
+    if value is None or value == "":
         return DASH
     quantum = Decimal(1).scaleb(-places)
     exact = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)

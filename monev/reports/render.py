@@ -47,7 +47,7 @@ def render_html(template: str, context: dict[str, Any]) -> str:
 class Column:
     title: str
     key: str
-    kind: str = "text"  # text | int | pct (0..1) | rupiah | date
+    kind: str = "text"  # text | int | dec1 (one decimal) | pct (0..1) | rupiah | date
     width: int = 14
 
 
@@ -92,6 +92,7 @@ def _formats(book: Any) -> dict[str, Any]:
         ),
         "text": book.add_format({"border": 1, "text_wrap": True, "valign": "top"}),
         "int": book.add_format({"border": 1, "num_format": "#,##0"}),
+        "dec1": book.add_format({"border": 1, "num_format": "#,##0.0"}),
         "pct": book.add_format({"border": 1, "num_format": "0.0%"}),
         "rupiah": book.add_format({"border": 1, "num_format": '"Rp"#,##0'}),
         "date": book.add_format({"border": 1, "num_format": "yyyy-mm-dd"}),
@@ -134,7 +135,7 @@ def _write_table(ws: Any, table: Table, row: int, formats: dict[str, Any]) -> in
             value = record.get(column.key)
             if value is None or value == "":
                 ws.write_blank(row, i, None, formats["text"])
-            elif column.kind in ("int", "pct", "rupiah"):
+            elif column.kind in ("int", "dec1", "pct", "rupiah"):
                 ws.write_number(row, i, float(value), formats[column.kind])
             else:
                 ws.write_string(row, i, str(value), formats["text"])

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -377,3 +377,42 @@ def _semester_groups(
             }
         )
     return out
+
+
+def report_defaults(*, user: Any) -> dict[str, str]:
+    """What the report forms start on: the newest period with data, the user's own Kanwil
+    (for the national view, the Kanwil whose Pemda sent the most data) and own Pemda."""
+    from monev.indicators import selectors as indicators
+
+    period = indicators.period_choose(None) or ""
+    home = indicators.home_place(user=user)
+    own = Pemda.objects.for_user(user).filter(active=True).order_by("code")
+    kanwil = home[1] if home and home[0] == "kanwil" else ""
+    if not kanwil and home and home[0] != "nasional":
+        first = own.select_related("kanwil").first()
+        kanwil = first.kanwil.code if first and first.kanwil else ""
+    if not kanwil and period:
+        kanwil = _busiest_kanwil(period)
+    half = "H1" if period[5:7] <= "06" else "H2"
+    pemda = home[1] if home and home[0] == "pemda" else ""
+    if not pemda and period:
+        rows = indicators.table(period).rows
+        pemda = next((p.code for p in own if rows.get(p.code) and rows[p.code].score), "")
+    return {
+        "default_period": period,
+        "default_kanwil": kanwil,
+        "default_pemda": pemda,
+        "default_semester": f"{period[:4]}-{half}" if period else "",
+    }
+
+
+def _busiest_kanwil(period: str) -> str:
+    counts = (
+        CoverageStat.objects.current()
+        .filter(period=period)
+        .values("kanwil_code")
+        .annotate(n=Sum("headcount"))
+        .order_by("-n")
+    )
+    first = counts.first()
+    return str(first["kanwil_code"]) if first else ""

@@ -17,6 +17,7 @@ from monev.accounts.models import User
 from monev.core.http import is_htmx
 from monev.core.scope import get_scoped_or_404, scope_for
 from monev.regions.models import Kanwil, Pemda
+from monev.reports import selectors
 from monev.reports.build import ReportInputError, report_params
 from monev.reports.models import Report, ReportFormat, ReportKind, ReportState, ScorecardLink
 from monev.reports.services import is_large, report_download_record, report_request
@@ -46,6 +47,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             pemdas__in=Pemda.objects.for_user(request.user)
         ).distinct(),
         "pemdas": Pemda.objects.for_user(request.user).filter(active=True).order_by("code"),
+        **selectors.report_defaults(user=request.user),
     }
     return render(request, "reports/report_list.html", context)
 

@@ -28,7 +28,7 @@ def _pemda_columns(categories: list[tuple[str, str]]) -> list[Column]:
         Column("Status anggaran", "budget_status", width=18),
         Column("Jumlah regulasi", "regulations", "int", 10),
         Column("Regulasi terakhir", "regulation_latest", width=24),
-        Column("Skor", "score", "int", 8),
+        Column("Skor", "score", "dec1", 8),
         Column("Peringkat", "rank", "int", 9),
     ]
 

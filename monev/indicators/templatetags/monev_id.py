@@ -57,6 +57,28 @@ def kategori(value: Any) -> str:
 
 
 @register.filter
+def kategori_daftar(values: Any) -> str:
+    """["NON_ASN", "RT_RW"] → "Non-ASN, Ketua RT/RW"."""
+    return ", ".join(_label("category", v) for v in values or [])
+
+
+@register.filter
+def perubahan(value: Any) -> str:
+    """A worker's status change since the previous match, in words (blank when none)."""
+    return "" if not value else _label("change", value)
+
+
+@register.filter
+def jenis_tarif(value: Any) -> str:
+    return _label("rate_kind", value)
+
+
+@register.filter
+def kelas_risiko(value: Any) -> str:
+    return "" if not value else _label("risk", value)
+
+
+@register.filter
 def sumber_dana(value: Any) -> str:
     return _label("funding", value)
 
@@ -88,11 +110,15 @@ def _label(kind: str, value: object) -> str:
 
 
 def _labels() -> dict[str, dict[str, str]]:
-    from monev.budgets.models import BudgetSource, Segment
+    from monev.budgets.models import BudgetSource, RateKind, RiskClass, Segment
+    from monev.coverage.models import StatusChange
     from monev.rosters.models import FundingSource, WorkerCategory
 
     return {
         "category": {c.value: str(c.label) for c in WorkerCategory},
         "funding": {c.value: str(c.label) for c in [*FundingSource, *BudgetSource]},
         "segment": {c.value: str(c.label) for c in Segment},
+        "change": {c.value: str(c.label) for c in StatusChange},
+        "rate_kind": {c.value: str(c.label) for c in RateKind},
+        "risk": {c.value: str(c.label) for c in RiskClass},
     }
