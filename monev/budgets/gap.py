@@ -29,6 +29,7 @@ from monev.budgets.models import BudgetLine, BudgetSource
 from monev.budgets.rates import DEFAULT_RISK, RateTable, contribution_calculate
 from monev.rosters import store
 from monev.rosters.models import WAGE_EARNER_CATEGORIES, RosterVersion
+from monev.rosters.selectors import rows_in_force
 
 DEFAULT_PROGRAMMES = ["JKK", "JKM"]
 GROUP_KEYS = ["category", "funding_source", "wage"]
@@ -148,9 +149,9 @@ def _unprotected(period: str, pemda_codes: list[str] | None) -> _Unprotected:
     ids = [i for version_ids in by_pemda.values() for i in version_ids]
     versions = list(RosterVersion.objects.filter(pk__in=ids).select_related("pemda"))
     from_run = sorted(c for c in wanted if c in matched)
-    roster_only = [v for v in versions if v.pemda.code not in matched]
+    roster_only = {c: ids for c, ids in by_pemda.items() if c not in matched}
     parts = [
-        store.versions_rows(roster_only, GROUP_KEYS)
+        rows_in_force(roster_only, ["funding_source", "wage"])
         .group_by("pemda_code", *GROUP_KEYS)
         .agg(pl.len().cast(pl.Int64).alias("n"))
         .collect()

@@ -49,6 +49,22 @@ def current_run(period: str) -> MatchRun | None:
     return MatchRun.objects.filter(period=period, is_current=True).first()
 
 
+def category_sources(*, run: MatchRun, pemda_code: str) -> dict[str, tuple[str, int]]:
+    """Category -> (period, number) of the list version the run matched for it: pages say
+    which list each category's numbers come from."""
+    from monev.rosters.models import RosterVersion
+    from monev.rosters.selectors import supplied_categories
+
+    ids = run.roster_versions.get(pemda_code) or []
+    versions = list(RosterVersion.objects.filter(pk__in=ids if isinstance(ids, list) else [ids]))
+    by_id = {v.pk: v for v in versions}
+    return {
+        category: (by_id[vid].period, by_id[vid].number)
+        for vid, categories in supplied_categories(versions).items()
+        for category in categories
+    }
+
+
 def unprotected_groups(*, run: MatchRun, pemda_codes: list[str]) -> pl.DataFrame:
     """The run's unprotected workers of `pemda_codes` by (Pemda, category, funding source,
     wage) → `n`: what the cost to close the gap prices (a system read, unscoped). Read from

@@ -18,8 +18,6 @@ from monev.coverage import engine
 from monev.coverage.models import CoverageStat, MatchRun, RunState
 from monev.regions.models import Pemda
 from monev.registry.models import RegistrySnapshot
-from monev.rosters import store
-from monev.rosters.models import RosterVersion
 
 log = logging.getLogger(__name__)
 JOB_KIND = "coverage.match"
@@ -38,27 +36,19 @@ def results_key(period: str, run_id: int) -> str:
 
 
 def applicable_versions(period: str) -> dict[str, list[int]]:
-    """Pemda code -> ids of its current roster versions of the latest period ≤ `period`."""
-    rows = RosterVersion.objects.filter(is_current=True, period__lte=period).values_list(
-        "id", "pemda__code", "period"
-    )
-    latest: dict[str, str] = {}
-    for _id, code, version_period in rows:
-        latest[code] = max(latest.get(code, ""), version_period)
-    chosen: dict[str, list[int]] = {}
-    for version_id, code, version_period in rows:
-        if version_period == latest[code]:
-            chosen.setdefault(code, []).append(version_id)
-    return {code: sorted(ids) for code, ids in sorted(chosen.items())}
+    """Pemda code -> ids of its current roster versions in force in `period` (per category,
+    the latest list at or before it: `rosters.selectors.categories_in_force`)."""
+    from monev.rosters.selectors import applicable_versions as in_force
+
+    return in_force(period)
 
 
 def roster_frame(versions: dict[str, list[int]]) -> pl.LazyFrame:
-    """`worker_id`, `pemda_code`, `category`, `nik_key` of the given versions' rows."""
-    ids = [version_id for version_ids in versions.values() for version_id in version_ids]
-    chosen = RosterVersion.objects.filter(pk__in=ids).select_related("pemda").order_by("pk")
-    return store.versions_rows(chosen, columns=["category", "nik_key"]).select(
-        *engine.ROSTER_SCHEMA
-    )
+    """`worker_id`, `pemda_code`, `category`, `nik_key` of the given versions' rows, each
+    version limited to the categories it supplies."""
+    from monev.rosters.selectors import rows_in_force
+
+    return rows_in_force(versions, ["nik_key"]).select(*engine.ROSTER_SCHEMA)
 
 
 # ------------------------------------------------------------------------------ the match
@@ -142,10 +132,10 @@ def gap_groups(run: MatchRun) -> pl.LazyFrame:
     """The run's unprotected workers (the gap list's statuses) joined to their roster rows,
     grouped by (Pemda, category, funding source, wage) → `n`."""
     from monev.coverage.selectors import GAP_STATUSES
+    from monev.rosters.selectors import rows_in_force
 
-    ids = [i for version_ids in run.roster_versions.values() for i in _ids(version_ids)]
-    versions = RosterVersion.objects.filter(pk__in=ids).select_related("pemda")
-    rows = store.versions_rows(versions, ["category", "funding_source", "wage"])
+    versions = {code: _ids(ids) for code, ids in run.roster_versions.items()}
+    rows = rows_in_force(versions, ["funding_source", "wage"])
     unprotected = (
         storage.scan_parquet(run.results_path)
         .filter(pl.col("status").cast(pl.String).is_in(list(GAP_STATUSES)))

@@ -127,6 +127,7 @@ def pemda_detail(request: HttpRequest, code: str) -> HttpResponse:
             "totals": _totals(stats),
             "trend": selectors.coverage_trend(user=request.user, pemda_code=code),
             "stale": run is not None and code in selectors.stale_pemdas(run),
+            "sources": selectors.category_sources(run=run, pemda_code=code) if run else {},
             "can_export": selectors.can_export_registration(request.user, code),
         },
     )

@@ -32,6 +32,14 @@ def add_arguments(parser: Any) -> None:
         action="store_true",
         help="simpan baris yang sah walau ada baris yang salah (bawaan: ketat)",
     )
+    parser.add_argument(
+        "--end-category",
+        action="append",
+        default=[],
+        metavar="KATEGORI",
+        help="akhiri kategori ini mulai periode ini (boleh berulang); kategori lain yang "
+        "tidak ada di berkas tetap memakai daftar terakhirnya",
+    )
     parser.add_argument("--format", choices=["table", "json"], default="table")
     parser.add_argument("--report", help="tempat menulis buku kesalahan XLSX")
     parser.add_argument("--lang", choices=["id", "en"], default="id", help="bahasa pesan")
@@ -48,6 +56,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> int:
             filename=path.name,
             mode=mode,
             by=SYSTEM,
+            end_categories=[c.strip().upper() for c in options.get("end_category") or []],
         )
     except services.RosterInputError as exc:
         raise CommandError(str(exc), returncode=2) from None

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from monev.regions.codes import parse_period
-from monev.rosters.models import UploadMode
+from monev.rosters.models import UploadMode, WorkerCategory
 
 
 class UploadForm(forms.Form):
@@ -28,6 +28,17 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Berkas (CSV atau XLSX)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    end_categories = forms.MultipleChoiceField(
+        label=_("Akhiri kategori"),
+        choices=WorkerCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Kategori yang tidak ada di berkas tetap memakai daftar terakhirnya. Centang "
+            "sebuah kategori hanya bila Pemda tidak lagi punya pekerja kategori itu mulai "
+            "periode ini."
+        ),
     )
 
     def __init__(self, *args: Any, pemdas: Any, **kwargs: Any) -> None:

@@ -50,6 +50,10 @@ class RosterVersion(models.Model):
     period = models.CharField(max_length=7, db_index=True)  # YYYY-MM
     number = models.PositiveIntegerField(help_text=_("Nomor versi untuk Pemda dan periode ini"))
     categories = models.JSONField(default=list)
+    # Categories this upload ended explicitly: from its period on, they have no list (until
+    # a newer version lists them again). Every category not in `categories` or here carries
+    # forward from its latest list (docs/formats/roster.md, "Versions per category").
+    ended_categories = models.JSONField(default=list, blank=True)
     is_current = models.BooleanField(default=True, db_index=True)
     source_name = models.CharField(max_length=255, blank=True)
     source_sha256 = models.CharField(max_length=64, blank=True)
@@ -111,6 +115,7 @@ class RosterUpload(models.Model):
     pemda = models.ForeignKey("regions.Pemda", on_delete=models.PROTECT, related_name="uploads")
     period = models.CharField(max_length=7)
     mode = models.CharField(max_length=12, choices=UploadMode.choices, default=UploadMode.STRICT)
+    end_categories = models.JSONField(default=list, blank=True)  # ended on commit
     state = models.CharField(
         max_length=12, choices=UploadState.choices, default=UploadState.VALIDATING
     )

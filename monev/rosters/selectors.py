@@ -145,3 +145,118 @@ def roster_diff_read(
         changes={"diff": kind, "rows": len(result)},
     )
     return result
+
+
+# --- lists in force (versions per category) -----------------------------------------------
+
+
+def supplied_categories(versions: list[RosterVersion]) -> dict[int, list[str]]:
+    """Version id -> the categories it supplies, among one Pemda's current versions: each
+    category comes from the newest version that lists it, unless a newer one ended it."""
+    decided: set[str] = set()
+    out: dict[int, list[str]] = {}
+    for version in sorted(versions, key=lambda v: (v.period, v.number), reverse=True):
+        out[version.pk] = sorted(c for c in version.categories if c not in decided)
+        decided |= set(version.categories) | set(version.ended_categories or [])
+    return out
+
+
+def categories_in_force(
+    period: str, pemda_codes: list[str] | None = None
+) -> dict[str, dict[int, list[str]]]:
+    """Pemda code -> {version id: categories it supplies} for the lists in force in `period`:
+    per category, the latest current version at or before the period."""
+    versions = RosterVersion.objects.current().filter(period__lte=period).select_related("pemda")
+    if pemda_codes is not None:
+        versions = versions.filter(pemda__code__in=pemda_codes)
+    by_pemda: dict[str, list[RosterVersion]] = {}
+    for version in versions:
+        by_pemda.setdefault(version.pemda.code, []).append(version)
+    out = {}
+    for code, mine in sorted(by_pemda.items()):
+        supply = {vid: cats for vid, cats in supplied_categories(mine).items() if cats}
+        if supply:
+            out[code] = supply
+    return out
+
+
+def applicable_versions(period: str) -> dict[str, list[int]]:
+    """Pemda code -> ids of the current versions that supply a category in `period`."""
+    return {code: sorted(supply) for code, supply in categories_in_force(period).items()}
+
+
+def rows_in_force(versions: dict[str, list[int]], columns: list[str]) -> pl.LazyFrame:
+    """The rows of the given versions (`applicable_versions` or a match run's record), each
+    version limited to the categories it supplies among its Pemda's listed versions."""
+    ids = [i for version_ids in versions.values() for i in version_ids]
+    chosen = list(RosterVersion.objects.filter(pk__in=ids).select_related("pemda").order_by("pk"))
+    by_pemda: dict[str, list[RosterVersion]] = {}
+    for version in chosen:
+        by_pemda.setdefault(version.pemda.code, []).append(version)
+    pairs = [
+        (vid, category)
+        for mine in by_pemda.values()
+        for vid, categories in supplied_categories(mine).items()
+        for category in categories
+    ]
+    wanted = pl.LazyFrame(
+        {"version_id": [p[0] for p in pairs], "category": [p[1] for p in pairs]},
+        schema={"version_id": pl.Int64, "category": pl.String},
+    )
+    rows = store.versions_rows(chosen, list(dict.fromkeys(["category", *columns])))
+    return rows.join(wanted, on=["version_id", "category"], how="semi")
+
+
+@dataclass
+class CategoryChange:
+    category: str
+    label: str
+    action: str  # replaced | new | carried | ended
+    rows: int  # rows of the file in this category
+    joined: int
+    left: int
+    carried: int  # workers that carry forward unchanged from the earlier list
+    source_period: str | None  # period of the list in force before this upload
+    source_number: int | None
+
+
+def upload_category_changes(*, upload: RosterUpload) -> list[CategoryChange]:
+    """Before commit, per category: what the upload changes against the lists in force for
+    its period — replaced (joined / left), new, carried forward, or ended by the operator."""
+    prepared = storage.prepared_load(upload.pk)
+    if prepared is None:
+        return []
+    code = upload.pemda.code
+    supply = categories_in_force(upload.period, [code]).get(code, {})
+    versions = {v.pk: v for v in RosterVersion.objects.filter(pk__in=list(supply))}
+    source = {c: versions[vid] for vid, cats in supply.items() for c in cats}
+    old = rows_in_force({code: list(supply)}, ["nik_key"]).select("category", "nik_key").collect()
+    new = prepared.rows.select("category", "nik_key")
+    ended = set(upload.end_categories or [])
+    out = []
+    for category in WorkerCategory:
+        mine = new.filter(pl.col("category") == category.value)
+        before = old.filter(pl.col("category") == category.value)
+        if mine.is_empty() and before.is_empty() and category.value not in ended:
+            continue
+        was = source.get(category.value)
+        joined = mine.join(before, on="nik_key", how="anti").height
+        left = before.join(mine, on="nik_key", how="anti").height
+        if not mine.is_empty():
+            action = "replaced" if not before.is_empty() else "new"
+        else:
+            action = "ended" if category.value in ended else "carried"
+        out.append(
+            CategoryChange(
+                category=category.value,
+                label=str(category.label),
+                action=action,
+                rows=mine.height,
+                joined=joined if action in ("replaced", "new") else 0,
+                left=left if action in ("replaced", "ended") else 0,
+                carried=before.height if action == "carried" else 0,
+                source_period=was.period if was else None,
+                source_number=was.number if was else None,
+            )
+        )
+    return out

@@ -24,6 +24,7 @@ import polars as pl
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from monev.core.audit import audit_record
 from monev.core.models import Job, JobState
@@ -39,6 +40,7 @@ from monev.rosters.models import (
     RosterVersion,
     UploadMode,
     UploadState,
+    WorkerCategory,
 )
 
 log = logging.getLogger(__name__)
@@ -58,11 +60,22 @@ def _no_progress(done: int, total: int, message: str) -> None:
 
 
 def roster_upload_create(
-    *, pemda: Pemda, period: str, data: bytes, filename: str, mode: str, by: Any
+    *,
+    pemda: Pemda,
+    period: str,
+    data: bytes,
+    filename: str,
+    mode: str,
+    by: Any,
+    end_categories: list[str] | None = None,
 ) -> RosterUpload:
-    """Record the upload and keep the file (encrypted). Raises PermissionError out of scope."""
+    """Record the upload and keep the file (encrypted). Raises PermissionError out of scope.
+
+    `end_categories`: categories the operator ends with this upload (from its period on
+    they have no list); every other category the file lacks carries forward."""
     if not scope_for(by, "change").allows(pemda.code, "change"):
         raise PermissionError("not allowed to upload for this Pemda")
+    ended = _check_categories(end_categories or [])
     try:
         period = parse_period(period)
     except ValueError as exc:
@@ -80,6 +93,7 @@ def roster_upload_create(
             source_sha256=hashlib.sha256(data).hexdigest(),
             source_size=len(data),
             created_by=by if getattr(by, "pk", None) else None,
+            end_categories=ended,
         )
         storage.source_save(upload.pk, data)
         audit_record(
@@ -87,7 +101,12 @@ def roster_upload_create(
             action="roster.upload",
             obj=upload,
             pemda_code=pemda.code,
-            changes={"period": period, "file": upload.source_name, "bytes": len(data)},
+            changes={
+                "period": period,
+                "file": upload.source_name,
+                "bytes": len(data),
+                "end_categories": ended,
+            },
         )
     return upload
 
@@ -256,11 +275,38 @@ def _counts(upload: RosterUpload) -> dict[str, Any]:
     }
 
 
+def _check_categories(values: list[str]) -> list[str]:
+    known = {c.value for c in WorkerCategory}
+    unknown = [v for v in values if v not in known]
+    if unknown:
+        raise RosterInputError(
+            _("Kategori %(v)s tidak dikenal (pilih dari %(ok)s).")
+            % {"v": ", ".join(unknown), "ok": ", ".join(sorted(known))}
+        )
+    return sorted(set(values))
+
+
+def file_categories(prepared: engine.Prepared) -> list[str]:
+    return sorted(prepared.rows["category"].unique().drop_nulls().to_list())
+
+
+def check_end_categories(upload: RosterUpload, categories: list[str]) -> None:
+    """A category cannot be both listed by the file and ended by the same upload."""
+    both = sorted(set(upload.end_categories or []) & set(categories))
+    if both:
+        labels = ", ".join(str(WorkerCategory(c).label) for c in both)
+        raise RosterInputError(
+            _("Berkas berisi pekerja %(c)s, jadi kategori itu tidak dapat diakhiri.")
+            % {"c": labels}
+        )
+
+
 def _commit(
     upload: RosterUpload, prepared: engine.Prepared, by: Any, progress: Progress = _no_progress
 ) -> RosterVersion:
     rows = prepared.rows
-    categories = sorted(rows["category"].unique().drop_nulls().to_list())
+    categories = file_categories(prepared)
+    check_end_categories(upload, categories)
     progress(4, 6, "menyimpan baris")
     rows_file = store.rows_write(
         rows,
@@ -292,6 +338,7 @@ def _record_version(
             period=upload.period,
             number=_next_number(upload),
             categories=categories,
+            ended_categories=list(upload.end_categories or []),
             is_current=True,
             source_name=upload.source_name,
             source_sha256=upload.source_sha256,
@@ -356,6 +403,7 @@ def roster_import(
     mode: str = UploadMode.STRICT,
     by: Any,
     progress: Progress = _no_progress,
+    end_categories: list[str] | None = None,
 ) -> RosterUpload:
     """Upload, validate and commit (or reject) in one go: the CLI and the one-shot API.
 
@@ -365,11 +413,19 @@ def roster_import(
     """
     raw = data.read_bytes() if isinstance(data, Path) else data
     upload = roster_upload_create(
-        pemda=pemda, period=period, data=raw, filename=filename, mode=mode, by=by
+        pemda=pemda,
+        period=period,
+        data=raw,
+        filename=filename,
+        mode=mode,
+        by=by,
+        end_categories=end_categories,
     )
     del raw
     prepared = _validate(upload, progress, keep_prepared=False, data=data)
     del data
+    if prepared is not None and upload.can_commit:
+        check_end_categories(upload, file_categories(prepared))
     if upload.can_commit and prepared is not None:
         _commit(upload, prepared, by, progress)
         return upload

@@ -54,6 +54,7 @@ def upload_create(request: HttpRequest) -> HttpResponse:
                 filename=form.cleaned_data["file"].name,
                 mode=form.cleaned_data["mode"],
                 by=request.user,
+                end_categories=form.cleaned_data["end_categories"],
             )
         except services.RosterInputError as exc:
             form.add_error(None, str(exc))
@@ -82,6 +83,7 @@ def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
         "counts": _counts_with_messages(upload),
         "can_change": scope_for(request.user, "change").allows(upload.pemda.code, "change"),
         "polling": upload.state == UploadState.VALIDATING,
+        "changes": selectors.upload_category_changes(upload=upload) if upload.can_commit else [],
     }
     template = "rosters/upload_status.html" if is_htmx(request) else "rosters/upload_detail.html"
     return render(request, template, context)
@@ -105,7 +107,11 @@ def upload_commit(request: HttpRequest, upload_id: int) -> HttpResponse:
     if upload.state not in (UploadState.VALID, UploadState.INVALID):
         messages.info(request, _("Unggahan ini sudah selesai diproses."))
         return redirect("rosters:upload_detail", upload_id=upload.pk)
-    upload = services.roster_upload_commit(upload=upload, by=request.user)
+    try:
+        upload = services.roster_upload_commit(upload=upload, by=request.user)
+    except services.RosterInputError as exc:
+        messages.error(request, str(exc))
+        return redirect("rosters:upload_detail", upload_id=upload.pk)
     if upload.state == UploadState.COMMITTED and upload.version is not None:
         messages.success(
             request,

@@ -288,6 +288,8 @@ def _rendered(diff: Diff, rows: Any, client_for: Any, tmp_path: Path) -> None:
         diff.eq(f"{name} page shows {share}", share in text, True)
         diff.eq(f"{name} page shows {formatting.number(headcount)}",
                 formatting.number(headcount) in text, True)  # fmt: skip
+    coverage = " ".join(pages["coverage"].content.decode().split())
+    diff.eq("coverage page names each category's list", "April 2024 (versi 1)" in coverage, True)
     budget = client_for("palembang").get("/anggaran/pemda/16.71/2024/").content.decode()
     cost = rows["16.71"].detail["gap"].monthly_cost
     diff.eq("budget page monthly cost", formatting.rupiah(cost) in budget, True)

@@ -52,10 +52,10 @@ worker.objects.bulk_create(
            category="NON_ASN", wage=2_000_000 + i)
     for i, n in enumerate(niks)
 )
-migrate(after)
+new = migrate(after)
 from monev.rosters import store
-from monev.rosters.models import RosterVersion
-moved = RosterVersion.objects.select_related("pemda").get(pk=version.pk)
+# the model as of 0005 (later migrations add columns this state has not)
+moved = new.get_model("rosters", "RosterVersion").objects.select_related("pemda").get(pk=version.pk)
 rows = store.version_rows(moved).sort("row_number").collect()
 keys = pl.DataFrame({"h": [pii.nik_hash(n) for n in niks]}).select(
     pl.col("h").str.slice(0, 31).str.to_integer(base=16, dtype=pl.Int128)

@@ -166,9 +166,12 @@ def upload_create(
     file: UploadedFile = File(...),  # noqa: B008 - ninja's declaration style
     mode: Literal["strict", "accept_valid"] = "strict",
     commit: bool = False,
+    end_categories: str = "",
 ) -> Status[UploadOut]:
     """Upload a roster. `commit=true`: validate and commit (or reject) in this request;
-    otherwise validate (in the background for large files) and wait for POST …/commit."""
+    otherwise validate (in the background for large files) and wait for POST …/commit.
+    `end_categories` (comma-separated, e.g. `RT_RW`): categories ended from this period on;
+    every other category the file lacks carries forward from its latest list."""
     target, checked_period = _pemda(pemda), _period(period)
     kwargs = {
         "pemda": target,
@@ -177,6 +180,7 @@ def upload_create(
         "filename": file.name or "upload.csv",
         "mode": mode,
         "by": request.user,
+        "end_categories": [c.strip().upper() for c in end_categories.split(",") if c.strip()],
     }
     try:
         if commit:
@@ -237,7 +241,10 @@ def upload_commit(request: HttpRequest, upload_id: int) -> UploadOut:
             _("Unggahan berstatus %(state)s dan tidak bisa disimpan lagi.")
             % {"state": upload.state},
         )
-    return _upload_out(services.roster_upload_commit(upload=upload, by=request.user))
+    try:
+        return _upload_out(services.roster_upload_commit(upload=upload, by=request.user))
+    except services.RosterInputError as exc:
+        raise ApiError(400, "invalid_upload", str(exc)) from None
 
 
 @router.get("/rosters/versions", response={200: list[VersionOut], 400: ErrorOut, 404: ErrorOut})
