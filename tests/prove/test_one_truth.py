@@ -80,6 +80,7 @@ def test_every_surface_agrees_with_the_facts_layer(
     _scorecard_and_semester(diff, rows, codes)
     _findings_meeting_letter(diff, codes)
     _open_data(diff, rows, client_for)
+    _workforce(diff, rows)
     _rendered(diff, rows, client_for, tmp_path)
     diff.check()
 
@@ -272,6 +273,26 @@ def _open_data(diff: Diff, rows: Any, client_for: Any) -> None:
                 totals[item["kode"]])  # fmt: skip
 
 
+def _workforce(diff: Diff, rows: Any) -> None:
+    """The workforce page and the dashboards' workforce indicator: one figure per province."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from monev.workforce.selectors import latest_period, workforce_coverage
+
+    period = latest_period()
+    diff.eq("workforce period", period, "2023-08")
+    _spec, page = workforce_coverage(user=SYSTEM, period=str(period), level="province")
+    for row in page:
+        if row.region_code not in rows or row.coverage_percent is None:
+            continue
+        cell = rows[row.region_code].cells.get("cakupan-angkatan-kerja")
+        exact = (
+            None if cell is None or not cell.den else Decimal(cell.num) * 100 / Decimal(cell.den)
+        )
+        want = None if exact is None else exact.quantize(Decimal("0.01"), ROUND_HALF_UP)
+        diff.eq(f"workforce {row.region_code}", Decimal(row.coverage_percent), want)
+
+
 def _rendered(diff: Diff, rows: Any, client_for: Any, tmp_path: Path) -> None:
     from monev.reports.build import build, report_params
 
@@ -311,7 +332,7 @@ PAGES = {
         "/dasbor/", "/dasbor/kanwil/SUMBAGSEL/", "/dasbor/provinsi/16/", "/dasbor/pemda/16.71/",
         "/dasbor/definisi/", "/cakupan/", "/cakupan/kanwil/SUMBAGSEL/", "/cakupan/pemda/16.71/",
         "/anggaran/", "/anggaran/pemda/16.71/2024/", "/anggaran/tarif/", "/anggaran/regulasi/",
-        "/anggaran/iuran/?segment=PU&wage=6000000&date=2023-06-01&programs=JKK%2CJKM%2CJKP",
+        "/anggaran/iuran/?segment=PU&wage=6000000&risk=very_low&date=2023-06-01&programs=JKK%2CJKM%2CJKP",
         "/angkatan-kerja/", "/daftar-pekerja/", "/rapat/", "/rapat/tindak-lanjut/",
         "/laporan/", "/data-terbuka/",
     ],
