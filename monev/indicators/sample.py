@@ -146,9 +146,6 @@ def sample_generate(
                         coverage=protected / headcount,
                     )
                 )
-        _gap_write(run, gaps)
-        for p in pemdas:
-            heads = base[p.code][0]
             late = rng.random() < 0.15
             missing = rng.random() < 0.05 and p.code not in ("16.71", "16.04")
             if not missing:
@@ -165,6 +162,7 @@ def sample_generate(
                         created_at=dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC),
                     )
                 )
+        _gap_write(run, gaps)
     CoverageStat.objects.bulk_create(stats, batch_size=2000)
     with _explicit_created_at(RosterVersion):
         RosterVersion.objects.bulk_create(versions, batch_size=2000)

@@ -152,12 +152,15 @@ def roster_diff_read(
 
 def supplied_categories(versions: list[RosterVersion]) -> dict[int, list[str]]:
     """Version id -> the categories it supplies, among one Pemda's current versions: each
-    category comes from the newest version that lists it, unless a newer one ended it."""
+    category comes from the newest version that lists it, unless a newer one ended it. A
+    version that names no category (written without one, e.g. by a fixture) lists them all."""
+    every = [c.value for c in WorkerCategory]
     decided: set[str] = set()
     out: dict[int, list[str]] = {}
     for version in sorted(versions, key=lambda v: (v.period, v.number), reverse=True):
-        out[version.pk] = sorted(c for c in version.categories if c not in decided)
-        decided |= set(version.categories) | set(version.ended_categories or [])
+        listed = list(version.categories or every)
+        out[version.pk] = sorted(c for c in listed if c not in decided)
+        decided |= set(listed) | set(version.ended_categories or [])
     return out
 
 

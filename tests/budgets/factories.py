@@ -13,8 +13,13 @@ from monev.rosters.models import RosterVersion
 def roster(pemda: str, period: str, groups: list[tuple[int, str, int | None, str]], *,
            shared: list[str] | None = None) -> RosterVersion:  # fmt: skip
     """`groups`: (count, category, wage, funding_source); `shared` adds these nik hashes."""
+    categories = sorted({g[1] for g in groups} | ({"RENTAN"} if shared else set()))
     version = RosterVersion.objects.create(
-        pemda=Pemda.objects.get(code=pemda), period=period, number=1, is_current=True
+        pemda=Pemda.objects.get(code=pemda),
+        period=period,
+        number=1,
+        is_current=True,
+        categories=categories,
     )
     workers, n = [], 0
     for count, category, wage, source in groups:
