@@ -10,6 +10,7 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 MAX_TABLE_BYTES = 20 * 1024 * 1024
+MAX_COLUMNS = 200  # the widest table monev reads has a dozen columns
 
 
 class TableError(ValueError):
@@ -30,7 +31,9 @@ def read_table(data: bytes, filename: str) -> pl.DataFrame:
     suffix = PurePath(filename).suffix.lower()
     try:
         if suffix in (".csv", ".txt"):
-            frame = pl.read_csv(io.BytesIO(data), infer_schema=False, separator=_separator(data))
+            separator = _separator(data)
+            _check_width(data, separator)
+            frame = pl.read_csv(io.BytesIO(data), infer_schema=False, separator=separator)
         elif suffix in (".xlsx", ".xlsm"):
             import fastexcel
 
@@ -54,6 +57,15 @@ def read_table(data: bytes, filename: str) -> pl.DataFrame:
         *[pl.col(c).cast(pl.String).str.strip_chars().replace("", None) for c in frame.columns],
     )
     return frame.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in frame.columns[1:]))
+
+
+def _check_width(data: bytes, separator: str) -> None:
+    """Limits before parsing: a header of thousands of columns is refused at once."""
+    first = data[: 64 * 1024].split(b"\n", 1)[0]
+    if first.count(separator.encode()) + 1 > MAX_COLUMNS:
+        raise TableError(
+            _("File punya terlalu banyak kolom (maksimal %(n)d).") % {"n": MAX_COLUMNS}
+        )
 
 
 def _separator(data: bytes) -> str:
