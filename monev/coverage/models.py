@@ -82,7 +82,6 @@ class MatchRun(models.Model):
         return bool(self.results_path) and storage.exists(self.gap_key)
 
 
-
 class CoverageStatQuerySet(ScopedQuerySet, models.QuerySet["CoverageStat"]):
     scope_field = "pemda_code"
 

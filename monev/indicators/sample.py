@@ -67,9 +67,8 @@ def _gap(code: str, category: str, funding: str, wage: int | None, n: int) -> di
 def _gap_write(run: Any, rows: list[dict[str, Any]]) -> None:
     import polars as pl
 
-    from monev.coverage.services import GAP_SCHEMA
-
     from monev.core import storage
+    from monev.coverage.services import GAP_SCHEMA
 
     frame = pl.DataFrame([r for r in rows if r["n"] > 0], schema=GAP_SCHEMA)
     storage.write_parquet(frame, run.gap_key)
