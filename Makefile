@@ -1,8 +1,8 @@
 # The two commands of the README:
 #   make demo   installs monev and runs it on the embedded default (SQLite + demo data, the web
 #               app and a worker); `make demo PORT=8080` serves on another port
-#   make test   installs monev with its test tools and runs the whole suite (lint, types, tests
-#               on SQLite and on PostgreSQL). `.ci/run` runs exactly this.
+#   make test   installs monev with its test tools and runs the whole suite (lint, import layers,
+#               types, tests on SQLite and on PostgreSQL). `.ci/run` runs exactly this.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -28,8 +28,9 @@ demo:
 	MONEV_DEBUG=true $(BIN)/monev demo --port $(PORT) --since $$start
 
 lint:
-	$(BIN)/ruff check monev tests $(wildcard bench)
-	$(BIN)/ruff format --check monev tests $(wildcard bench)
+	$(BIN)/ruff check monev tests tools $(wildcard bench)
+	$(BIN)/ruff format --check monev tests tools $(wildcard bench)
+	$(BIN)/lint-imports --cache-dir $(CURDIR)/var/import-linter
 
 typecheck:
 	MONEV_DEBUG=true MONEV_HOME=$(CURDIR)/var/typecheck $(BIN)/mypy monev
