@@ -1,3 +1,3 @@
-from monev.cli import main
+from monev.console.main import main
 
 main()

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "monev.reports",
     "monev.targeting",
     "monev.api",
+    "monev.console",
 ]
 
 MIDDLEWARE = [

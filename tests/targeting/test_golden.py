@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from monev.console.imports.dtsen import as_json
 from monev.core.scope import SYSTEM
-from monev.targeting.cli import as_json
 from monev.targeting.services import register_import
 
 pytestmark = pytest.mark.django_db

@@ -80,7 +80,7 @@ def test_province_table(loaded: None) -> None:
 
 
 def test_cli_json_and_csv(loaded: None) -> None:
-    from monev.workforce import cli
+    from monev.console import workforce_coverage as cli
 
     out = io.StringIO()
     options = {
@@ -113,7 +113,7 @@ def test_cli_json_and_csv(loaded: None) -> None:
     [({"period": "2022-13"}, 2), ({"definition": "nope"}, 2), ({"kanwil": "ATLANTIS"}, 2)],
 )
 def test_cli_bad_input(db: Any, options: dict[str, str], code: int) -> None:
-    from monev.workforce import cli
+    from monev.console import workforce_coverage as cli
 
     base = {
         "period": "2022-08",
@@ -205,7 +205,7 @@ def test_import_command(tmp_path: Path, db: Any) -> None:
 
 
 def test_monev_coverage_workforce_command(loaded: None, capsys: Any) -> None:
-    from monev.coverage.management.commands.coverage import Command
+    from monev.console.management.commands.coverage import Command
 
     argv = [
         "monev",

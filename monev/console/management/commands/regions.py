@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from monev.console.boundaries import load_boundaries
 from monev.core.scope import SYSTEM
 from monev.regions import selectors
 from monev.regions.codes import parse_region_code
@@ -41,8 +42,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "load-boundaries":
-            from monev.indicators.cli import load_boundaries
-
             load_boundaries(options, self.stdout, self.stderr)
             return
         if options["action"] == "load":

@@ -8,11 +8,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from monev.console import workforce_coverage
 from monev.core.scope import SYSTEM
 from monev.coverage import exports, selectors
 from monev.regions.codes import parse_period
 from monev.regions.models import Kanwil
-from monev.workforce import cli as workforce_cli
 
 FIELDS = (
     "code",
@@ -42,8 +42,8 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
 
     def run_from_argv(self, argv: list[str]) -> None:
-        if argv[2:3] == ["workforce"]:  # `monev coverage workforce …`: monev/workforce/cli.py
-            sys.exit(workforce_cli.main(argv[3:], self.stdout))
+        if argv[2:3] == ["workforce"]:  # `monev coverage workforce …`
+            sys.exit(workforce_coverage.main(argv[3:], self.stdout))
         super().run_from_argv(argv)
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -1,7 +1,7 @@
 """`monev regions load-boundaries FILE --level province|regency [--code-property P]`.
 
-Called from the regions command (owned by the regions app) so the command name stays
-`monev regions`; the work is `boundaries.boundary_load`.
+Called from the regions command so the command name stays `monev regions`; the work is
+`indicators.boundaries.boundary_load`.
 """
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ import json
 from typing import Any
 
 from monev.budgets.services import InputRejected
+from monev.console.imports.figures import run_import
 from monev.core.scope import SYSTEM
 from monev.regions.codes import parse_period
-from monev.workforce.import_common import run_import
 from monev.workforce.services import participants_from_registry, participants_import
 
 HELP = "Impor jumlah peserta aktif BPJS TK per wilayah, periode dan (opsional) segmen."

@@ -1,8 +1,8 @@
 """`monev coverage workforce --period 2022-08 --level province [--kanwil SUMBAGSEL]
-[--definition bps] --format csv|json` — the part of `monev coverage` this app owns.
+[--definition bps] --format csv|json`: the workforce sub-mode of `monev coverage`.
 
-The `coverage` command (monev/coverage) calls `add_arguments(parser)` for its `workforce`
-sub-mode and `run(options, stdout)`; the exit code follows the house rule (0, 2, 3).
+The `coverage` command hands the words after `workforce` to `main(argv, stdout)`; the
+exit code follows the house rule (0, 2, 3).
 """
 
 from __future__ import annotations

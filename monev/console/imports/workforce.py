@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from monev.workforce.import_common import add_file_arguments, run_import
+from monev.console.imports.figures import add_file_arguments, run_import
 from monev.workforce.services import workforce_import
 
 HELP = "Impor penduduk bekerja (BPS Sakernas) per wilayah dan periode."
