@@ -23,6 +23,8 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
+from monev.console.demo.facts import demo_facts_load
+from monev.console.demo.files import demo_generate, demo_load, demo_pemda
 from monev.core import formatting
 from monev.core.scope import SYSTEM
 from monev.regions.models import Pemda
@@ -36,9 +38,6 @@ LAST = PERIODS[-1]
 
 @pytest.fixture
 def demo(rates: None, tmp_path: Path) -> dict[str, Any]:
-    from monev.core.demo_facts import demo_facts_load
-    from monev.coverage.demo import demo_generate, demo_load, demo_pemda
-
     files = demo_generate(out_dir=tmp_path / "demo", periods=PERIODS, scale=0.02, background=0.2)
     demo_load(files, say=lambda _line: None)
     reporting = [p for p in demo_pemda() if p.code not in files.missing]

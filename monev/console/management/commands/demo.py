@@ -24,6 +24,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from monev.accounts.models import User
+from monev.accounts.services import user_create
+from monev.console.demo.facts import demo_facts_load
+from monev.console.demo.files import demo_generate, demo_load, demo_pemda
+from monev.coverage.models import MatchRun
+
 # What the demo runs with (generated keys kept under MONEV_HOME/secrets, plain-HTTP cookies,
 # and its database when one was given), written where every later command with the same
 # MONEV_HOME reads it.
@@ -107,9 +113,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Setelan demo disimpan di {path}")
 
     def _users(self, password: str) -> None:
-        from monev.accounts.models import User
-        from monev.accounts.services import user_create
-
         for username, spec in CAST.items():
             if not User.objects.filter(username=username).exists():
                 user_create(username=username, password=password, **spec)
@@ -126,10 +129,6 @@ class Command(BaseCommand):
             self.stdout.write(f"surel demo ditulis di {settings.EMAIL_FILE_PATH}")
 
     def _data(self, options: dict[str, Any]) -> None:
-        from monev.core.demo_facts import demo_facts_load
-        from monev.coverage.demo import demo_generate, demo_load, demo_pemda
-        from monev.coverage.models import MatchRun
-
         periods = demo_periods(options["last_period"], options["periods"])
         if MatchRun.objects.filter(period=periods[-1], is_current=True).exists():
             self.stdout.write("Data demo sudah ada; lewati pembuatan.")

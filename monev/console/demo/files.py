@@ -11,13 +11,19 @@ arguments give the same files.
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from monev.core.scope import SYSTEM
+from monev.coverage.services import match_run
 from monev.regions.models import Pemda, Region
+from monev.registry.services import registry_import
+from monev.rosters.models import UploadMode
+from monev.rosters.services import roster_import
 
 GIVEN = [
     "Adi",
@@ -367,14 +373,6 @@ def _backdate(version: Any, late: bool) -> None:
 
 def demo_load(files: DemoFiles, *, say: Any = print) -> dict[str, Any]:
     """Import the rosters and registry extracts, then match every period in order."""
-    import time
-
-    from monev.core.scope import SYSTEM
-    from monev.coverage.services import match_run
-    from monev.registry.services import registry_import
-    from monev.rosters.models import UploadMode
-    from monev.rosters.services import roster_import
-
     pemdas = {p.code: p for p in Pemda.objects.filter(code__in=[r[0] for r in files.rosters])}
     started = time.perf_counter()
     for code, period, path in files.rosters:
