@@ -6,9 +6,12 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from monev.core.scope import NOTHING, Action, Scope
+from monev.regions.models import Pemda
 
 
 class Role(models.TextChoices):
@@ -29,6 +32,16 @@ class User(AbstractUser):
     @property
     def is_read_only(self) -> bool:
         return self.role == Role.AUDITOR
+
+    def region_scope(self, action: Action) -> Scope:
+        """The regions this user may act on (`core.scope.scope_for` caches it per request).
+        Auditors read and never change."""
+        can_change = self.is_superuser or self.role != Role.AUDITOR
+        if action == "change" and not can_change:
+            return NOTHING
+        if self.is_superuser or self.all_regions:
+            return Scope(all_regions=True, pemda_codes=frozenset(), can_change=can_change)
+        return Scope(all_regions=False, pemda_codes=_granted_codes(self.pk), can_change=can_change)
 
 
 class ScopeKind(models.TextChoices):
@@ -61,6 +74,22 @@ class UserScope(models.Model):
     def __str__(self) -> str:
         target = self.kanwil if self.kind == ScopeKind.KANWIL else self.pemda
         return f"{self.get_kind_display()}: {target}"
+
+
+def _granted_codes(user_id: int) -> frozenset[str]:
+    """The Pemda codes a user's grants cover (a Kanwil's Pemda, a province and its kab/kota,
+    one Pemda), in one query: it runs on every request, so it skips the ORM."""
+    pemda, grant = Pemda._meta.db_table, UserScope._meta.db_table
+    sql = (
+        f"SELECT p.code FROM {pemda} p JOIN {grant} g ON g.user_id = %s "  # noqa: S608
+        "WHERE (g.kind = %s AND p.kanwil_id = g.kanwil_id) "
+        f"OR (g.kind = %s AND p.province_code = (SELECT q.province_code FROM {pemda} q "
+        "WHERE q.id = g.pemda_id)) "
+        "OR (g.kind = %s AND p.id = g.pemda_id)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, ScopeKind.KANWIL, ScopeKind.PROVINCE, ScopeKind.PEMDA])
+        return frozenset(row[0] for row in cursor.fetchall())
 
 
 def _token_digest(raw: str) -> str:

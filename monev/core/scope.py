@@ -1,22 +1,20 @@
 """Who may see which regions: one place that turns a user into a set of Pemda codes.
 
 Every region-owned row is reachable only through `for_user(user, action)` on its queryset
-or through `get_scoped_or_404`; both ask `scope_for(user)`.
+or through `get_scoped_or_404`; both ask `scope_for(user)`. What a signed-in user's grants
+cover is the user model's answer (`accounts.models.User.region_scope`): grants name
+regions, so that rule lives above regions, not in core.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from django.db import connection
 from django.http import Http404
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
     from django.db.models import Model, QuerySet
-
-    from monev.accounts.models import User
 
 Action = Literal["view", "change"]
 
@@ -61,7 +59,16 @@ class SystemActor:
 SYSTEM = SystemActor()
 
 
-def scope_for(user: User | AnonymousUser | None, action: Action = "view") -> Scope:
+class ScopedUser(Protocol):
+    """A signed-in user that can say which regions it may act on."""
+
+    is_authenticated: bool
+    is_active: bool
+
+    def region_scope(self, action: Action) -> Scope: ...
+
+
+def scope_for(user: Any, action: Action = "view") -> Scope:
     """The user's scope for `action`; cached on the user object for the request."""
     if isinstance(user, SystemActor):
         return EVERYTHING
@@ -69,38 +76,9 @@ def scope_for(user: User | AnonymousUser | None, action: Action = "view") -> Sco
         return NOTHING
     cached: dict[str, Scope] = user.__dict__.setdefault("_monev_scope", {})
     if action not in cached:
-        cached[action] = _compute_scope(user, action)
+        signed_in: ScopedUser = user
+        cached[action] = signed_in.region_scope(action)
     return cached[action]
-
-
-def _compute_scope(user: User, action: Action) -> Scope:
-    from monev.accounts.models import Role
-
-    can_change = user.is_superuser or user.role != Role.AUDITOR
-    if action == "change" and not can_change:
-        return NOTHING
-    if user.is_superuser or user.all_regions:
-        return Scope(all_regions=True, pemda_codes=frozenset(), can_change=can_change)
-    return Scope(all_regions=False, pemda_codes=_granted_codes(user.pk), can_change=can_change)
-
-
-def _granted_codes(user_id: int) -> frozenset[str]:
-    """The Pemda codes a user's grants cover (a Kanwil's Pemda, a province and its kab/kota,
-    one Pemda), in one query: it runs on every request, so it skips the ORM."""
-    from monev.accounts.models import ScopeKind, UserScope
-    from monev.regions.models import Pemda
-
-    pemda, grant = Pemda._meta.db_table, UserScope._meta.db_table
-    sql = (
-        f"SELECT p.code FROM {pemda} p JOIN {grant} g ON g.user_id = %s "  # noqa: S608
-        "WHERE (g.kind = %s AND p.kanwil_id = g.kanwil_id) "
-        f"OR (g.kind = %s AND p.province_code = (SELECT q.province_code FROM {pemda} q "
-        "WHERE q.id = g.pemda_id)) "
-        "OR (g.kind = %s AND p.id = g.pemda_id)"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id, ScopeKind.KANWIL, ScopeKind.PROVINCE, ScopeKind.PEMDA])
-        return frozenset(row[0] for row in cursor.fetchall())
 
 
 def restrict(queryset: QuerySet[Any], user: Any, action: Action, field: str) -> QuerySet[Any]:
