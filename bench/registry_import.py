@@ -48,7 +48,7 @@ def django_setup() -> None:
 
 
 def prefixes() -> list[str]:
-    from monev.core.nik import district_prefixes
+    from monev.regions.selectors import district_prefixes
 
     return sorted(district_prefixes())
 

@@ -78,7 +78,7 @@ def _rupiah(amount: pl.Expr) -> pl.Expr:
 
 def generate(path: Path, rows: int) -> None:
 
-    from monev.core.nik import district_prefixes
+    from monev.regions.selectors import district_prefixes
 
     prefixes = pl.Series(sorted(district_prefixes()))
     n = rows
@@ -147,7 +147,7 @@ def child(args: argparse.Namespace) -> None:
         return
     import datetime as dt
 
-    from monev.core.nik import district_prefixes
+    from monev.regions.selectors import district_prefixes
     from monev.rosters import engine
 
     if args.step == "floor":

@@ -63,14 +63,6 @@ class NikResult:
     sex: str = ""  # "L" or "P"
 
 
-def district_prefixes() -> frozenset[str]:
-    """The 6-digit `PPRRSS` of every kecamatan code, current and retired."""
-    from monev.regions.models import Region
-
-    codes = Region.objects.districts().values_list("code", flat=True)
-    return frozenset(code.replace(".", "") for code in codes if len(code) == 8)
-
-
 def normalise(raw: str | None) -> str | None:
     if raw is None:
         return None

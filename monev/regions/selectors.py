@@ -24,6 +24,13 @@ class RegionFilters:
     include_retired: bool = False
 
 
+def district_prefixes() -> frozenset[str]:
+    """The 6-digit `PPRRSS` of every kecamatan code, current and retired: the first six
+    digits of a NIK must be one of them (`core.nik` takes them as `prefixes`)."""
+    codes = Region.objects.districts().values_list("code", flat=True)
+    return frozenset(code.replace(".", "") for code in codes if len(code) == 8)
+
+
 def region_list(*, user: Any, filters: RegionFilters) -> QuerySet[Region]:
     """Regions of one level the user may see, optionally within a Kanwil, province or parent."""
     qs = Region.objects.for_user(user).filter(level=filters.level)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from monev.core import storage
 from monev.core.audit import audit_record
-from monev.core.nik import district_prefixes
+from monev.regions.selectors import district_prefixes
 from monev.registry import engine
 from monev.registry.messages import message_for
 from monev.registry.models import RegistrySnapshot

@@ -28,12 +28,12 @@ from django.utils.translation import gettext as _
 
 from monev.core.audit import audit_record
 from monev.core.models import Job, JobState
-from monev.core.nik import district_prefixes
 from monev.core.scope import SYSTEM, scope_for
 from monev.notifications.models import NotificationKind
 from monev.notifications.services import notification_send
 from monev.regions.codes import parse_period
 from monev.regions.models import Pemda
+from monev.regions.selectors import district_prefixes
 from monev.rosters import engine, storage, store
 from monev.rosters.models import (
     RosterUpload,

@@ -23,9 +23,9 @@ from django.utils import timezone
 
 from monev.core import pii, storage
 from monev.core.audit import audit_record
-from monev.core.nik import district_prefixes
 from monev.core.spreadsheet import safe_writer
 from monev.regions.models import Pemda, Region
+from monev.regions.selectors import district_prefixes
 from monev.targeting import engine
 from monev.targeting.messages import message_for
 from monev.targeting.models import (
