@@ -17,7 +17,6 @@ Rules (docs/rates.md, "Cost to close the gap"):
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,9 +26,10 @@ from django.db.models import Sum
 
 from monev.budgets.models import BudgetLine, BudgetSource
 from monev.budgets.rates import DEFAULT_RISK, RateTable, contribution_calculate
+from monev.coverage import selectors as coverage
 from monev.rosters import store
 from monev.rosters.models import WAGE_EARNER_CATEGORIES, RosterVersion
-from monev.rosters.selectors import rows_in_force
+from monev.rosters.selectors import applicable_versions, rows_in_force
 
 DEFAULT_PROGRAMMES = ["JKK", "JKM"]
 GROUP_KEYS = ["category", "funding_source", "wage"]
@@ -114,14 +114,6 @@ def roster_for(*, pemda_code: str, period: str) -> RosterVersion | None:
     )
 
 
-def _coverage() -> Any:
-    """`monev.coverage.selectors`, or None where that app is not installed."""
-    try:
-        return importlib.import_module("monev.coverage.selectors")
-    except ImportError:
-        return None
-
-
 @dataclass
 class _Unprotected:
     frame: pl.DataFrame  # pemda_code, category, funding_source, wage, n
@@ -138,12 +130,11 @@ def _unprotected(period: str, pemda_codes: list[str] | None) -> _Unprotected:
     even when a newer list waits for the next match); elsewhere every worker of the lists
     in force counts as unprotected ("roster").
     """
-    coverage = _coverage()
-    run = coverage.current_run(period) if coverage is not None else None
+    run = coverage.current_run(period)
     matched: dict[str, list[int]] = {}
     if run is not None and (run.has_gap_groups or run.has_results):
         matched = {c: v if isinstance(v, list) else [v] for c, v in run.roster_versions.items()}
-    applicable = _applicable(period)
+    applicable = applicable_versions(period)
     wanted = set(pemda_codes) if pemda_codes is not None else set(matched) | set(applicable)
     by_pemda = {c: matched.get(c) or applicable.get(c, []) for c in wanted}
     ids = [i for version_ids in by_pemda.values() for i in version_ids]
@@ -168,17 +159,6 @@ def _unprotected(period: str, pemda_codes: list[str] | None) -> _Unprotected:
         c: ("coverage" if c in matched else "roster") for c in wanted if c in matched or by_pemda[c]
     }
     return _Unprotected(frame, sources, newest, run.period if matched and run is not None else None)
-
-
-def _applicable(period: str) -> dict[str, list[int]]:
-    coverage = _coverage()
-    if coverage is not None:
-        versions: dict[str, list[int]] = coverage.applicable_versions(period)
-        return versions
-    out: dict[str, list[int]] = {}
-    for version in RosterVersion.objects.current().filter(period__lte=period):
-        out.setdefault(version.pemda.code, []).append(version.pk)
-    return out
 
 
 def _group_cost(

@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from monev.budgets.gap import Comparison, Gap, budget_compare, gap_compute, roster_for
 from monev.budgets.models import BudgetLine, ContributionRate, Regulation
 from monev.core.scope import Action, get_scoped_or_404
+from monev.coverage import selectors as coverage
 from monev.regions.models import Pemda
 
 
@@ -108,14 +110,8 @@ def budget_summary(
 
 
 def default_period(*, pemda_code: str, fiscal_year: int) -> str:
-    import importlib
-
     until = f"{fiscal_year}-12"
-    try:
-        coverage = importlib.import_module("monev.coverage.selectors")
-        matched = coverage.latest_matched_period(until=until, pemda_code=pemda_code)
-    except ImportError:
-        matched = None
+    matched = coverage.latest_matched_period(until=until, pemda_code=pemda_code)
     if matched and matched.startswith(str(fiscal_year)):
         return str(matched)
     version = roster_for(pemda_code=pemda_code, period=until)
@@ -155,19 +151,10 @@ def budget_overview(*, user: Any, year: int, kanwil: str | None = None) -> list[
 def latest_fiscal_year(*, user: Any) -> int | None:
     """The newest fiscal year, not after this one, with a budget line or match results in
     the user's scope: where the budget overview opens."""
-    import importlib
-
-    from django.db.models import Max
-    from django.utils import timezone
-
     this_year = timezone.localdate().year
     lines = BudgetLine.objects.for_user(user).filter(fiscal_year__lte=this_year)
     years = [lines.aggregate(y=Max("fiscal_year"))["y"]]
-    try:
-        coverage = importlib.import_module("monev.coverage.selectors")
-        latest = coverage.periods(user=user)
-        years.append(int(latest[0][:4]) if latest else None)
-    except ImportError:
-        pass
+    latest = coverage.periods(user=user)
+    years.append(int(latest[0][:4]) if latest else None)
     present = [y for y in years if y is not None and y <= this_year]
     return max(present) if present else None

@@ -14,11 +14,17 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from monev.budgets.gap import compare
+from monev.budgets.models import RegulationKind
 from monev.coverage.models import CoverageStat
+from monev.indicators import selectors as ind
+from monev.indicators.engine import PeriodTable
 from monev.meetings import sources
 from monev.meetings.models import OPEN_STATUSES, ActionItem, ItemStatus, Meeting
 from monev.regions.models import Kanwil, Pemda, Region
 from monev.rosters.models import WorkerCategory
+from monev.workforce.models import WorkforceFigure
+from monev.workforce.selectors import UnknownDefinition, definition_dict, workforce_coverage
 
 CATEGORIES = [(c.value, str(c.label)) for c in WorkerCategory]
 
@@ -27,11 +33,9 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def _engine_table(period: str) -> Any:
+def _engine_table(period: str) -> PeriodTable:
     """The facts every surface reads (`monev.indicators`): counts, budget, cost, score, rank."""
-    from monev.indicators import selectors as indicators
-
-    return indicators.table(period)
+    return ind.table(period)
 
 
 def period_end(period: str) -> dt.date:
@@ -100,16 +104,12 @@ def _rank_of(facts: Any) -> tuple[int | None, int | None]:
 def _regulation_label(regulation: Any) -> str:
     if not regulation:
         return ""
-    from monev.budgets.models import RegulationKind
-
     kind = dict(RegulationKind.choices).get(regulation.latest_kind, regulation.latest_kind)
     return f"{kind} {regulation.latest_number}"
 
 
 def _budget_status(budget: int, gap: Any, year: int) -> str:
     """The budget page's verdict (`budgets.gap.compare`) in words, for the same figures."""
-    from monev.budgets.gap import compare
-
     if gap is None or gap.roster_period is None:
         return _("Belum dianggarkan") if budget == 0 else _("Daftar pekerja belum ada")
     verdict = compare(gap.pemda, year, "", budget, gap.monthly_cost).status
@@ -140,8 +140,6 @@ def _totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _workforce(user: Any, kanwil: str | None, period: str) -> dict[str, Any]:
     """Workforce coverage by province (BPS definition) with the definition text."""
-    from monev.workforce.selectors import UnknownDefinition, definition_dict, workforce_coverage
-
     try:
         spec, rows = workforce_coverage(
             user=user, period=_workforce_period(period), level="province", kanwil=kanwil
@@ -167,8 +165,6 @@ def _workforce(user: Any, kanwil: str | None, period: str) -> dict[str, Any]:
 
 def _workforce_period(period: str) -> str:
     """The latest workforce period on or before `period` (Sakernas is half-yearly)."""
-    from monev.workforce.models import WorkforceFigure
-
     latest = (
         WorkforceFigure.objects.filter(period__lte=period)
         .order_by("-period")
@@ -382,10 +378,8 @@ def _semester_groups(
 def report_defaults(*, user: Any) -> dict[str, str]:
     """What the report forms start on: the newest period with data, the user's own Kanwil
     (for the national view, the Kanwil whose Pemda sent the most data) and own Pemda."""
-    from monev.indicators import selectors as indicators
-
-    period = indicators.period_choose(None) or ""
-    home = indicators.home_place(user=user)
+    period = ind.period_choose(None) or ""
+    home = ind.home_place(user=user)
     own = Pemda.objects.for_user(user).filter(active=True).order_by("code")
     kanwil = home[1] if home and home[0] == "kanwil" else ""
     if not kanwil and home and home[0] != "nasional":
@@ -396,7 +390,7 @@ def report_defaults(*, user: Any) -> dict[str, str]:
     half = "H1" if period[5:7] <= "06" else "H2"
     pemda = home[1] if home and home[0] == "pemda" else ""
     if not pemda and period:
-        rows = indicators.table(period).rows
+        rows = ind.table(period).rows
         pemda = next((p.code for p in own if rows.get(p.code) and rows[p.code].score), "")
     return {
         "default_period": period,
