@@ -16,7 +16,7 @@ import datetime as dt
 import ipaddress
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from django.conf import settings
 from django.db.models import Count, Min
@@ -67,7 +67,8 @@ def request_observe(*, route: str, method: str, status: int, seconds: float) -> 
 
 
 class SharedFacts(Collector):
-    """Job queue, failures, import speed, match duration and worker heartbeat (database)."""
+    """Job queue, failures and worker heartbeat (database). The apps' own facts (import
+    speed, match duration) are collected by the face that serves /metrics (monev/ops.py)."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         from monev.core.models import Job, JobState, WorkerBeat
@@ -105,30 +106,10 @@ class SharedFacts(Collector):
             "Workers seen in the last 30 s",
             value=WorkerBeat.objects.filter(seen_at__gte=now - dt.timedelta(seconds=30)).count(),
         )
-        yield from self._imports_and_match()
-
-    def _imports_and_match(self) -> Iterator[GaugeMetricFamily]:
-        from monev.coverage.models import MatchRun
-        from monev.registry.models import RegistrySnapshot
-
-        snapshot = RegistrySnapshot.objects.filter(seconds__gt=0).order_by("-created_at").first()
-        if snapshot is not None:
-            yield GaugeMetricFamily(
-                "monev_registry_import_rows_per_second",
-                "Rows per second of the last registry import",
-                value=snapshot.rows_total / snapshot.seconds,
-            )
-        run = MatchRun.objects.filter(finished_at__isnull=False).order_by("-finished_at").first()
-        if run is not None and run.timings.get("total") is not None:
-            yield GaugeMetricFamily(
-                "monev_match_duration_seconds",
-                "Duration of the last finished match",
-                value=float(run.timings["total"]),
-            )
 
 
-def exposition() -> bytes:
-    """The text of a scrape: this server's request metrics and the shared facts."""
+def exposition(extra: Sequence[Collector] = ()) -> bytes:
+    """The text of a scrape: this server's request metrics, the shared facts and `extra`."""
     registry = CollectorRegistry()
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if directory:
@@ -139,6 +120,8 @@ def exposition() -> bytes:
         for metric in (REQUEST_SECONDS, RESPONSES, ERRORS):
             registry.register(metric)
     registry.register(SharedFacts())
+    for collector in extra:
+        registry.register(collector)
     return bytes(generate_latest(registry))
 
 

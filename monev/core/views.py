@@ -5,14 +5,10 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from prometheus_client import CONTENT_TYPE_LATEST
 
-from monev.core.health import readiness
 from monev.core.http import is_htmx
-from monev.core.metrics import allowed as metrics_allowed
-from monev.core.metrics import exposition
 from monev.core.selectors import AuditFilters, audit_event_list, can_read_audit
 
 
@@ -40,24 +36,3 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     )
     template = "core/audit_rows.html" if is_htmx(request) else "core/audit_list.html"
     return render(request, template, {"page": page, "filters": filters})
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    """Liveness: the process answers (no dependency is touched)."""
-    return JsonResponse({"status": "ok"})
-
-
-def readyz(request: HttpRequest) -> HttpResponse:
-    """Readiness: each dependency by name; 503 when this server cannot serve."""
-    ready, report = readiness()
-    return JsonResponse(report, status=200 if ready else 503)
-
-
-def metrics(request: HttpRequest) -> HttpResponse:
-    """Prometheus text format, for a token holder or an allowed address only."""
-    if not metrics_allowed(
-        address=request.META.get("REMOTE_ADDR"),
-        authorization=request.headers.get("Authorization", ""),
-    ):
-        return HttpResponse("forbidden\n", status=403, content_type="text/plain")
-    return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
