@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from monev.meetings.demo import demo_meeting_load
+from monev.console.demo.meeting import demo_meeting_load
 from monev.meetings.models import ActionItem, ItemStatus
 from monev.notifications.models import DeliveryState, Notification, NotificationKind
 

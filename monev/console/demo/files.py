@@ -10,6 +10,7 @@ arguments give the same files.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import time
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from monev.core.scope import SYSTEM
 from monev.coverage.services import match_run
 from monev.regions.models import Pemda, Region
 from monev.registry.services import registry_import
-from monev.rosters.models import UploadMode
+from monev.rosters.models import RosterVersion, UploadMode
 from monev.rosters.services import roster_import
 
 GIVEN = [
@@ -359,10 +360,6 @@ def _write_csv_gz(frame: pl.DataFrame, target: Path) -> None:
 def _backdate(version: Any, late: bool) -> None:
     """Give a demo list the commit date a real one would have: within the 10-day deadline
     after its period, or (late Pemda) weeks after it."""
-    import datetime as dt
-
-    from monev.rosters.models import RosterVersion
-
     rng = random.Random(f"sent-{version.pemda_id}-{version.period}")
     year, month = int(version.period[:4]), int(version.period[5:7])
     month_end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)

@@ -23,11 +23,13 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from monev.accounts.models import User
 from monev.accounts.services import user_create
 from monev.console.demo.facts import demo_facts_load
 from monev.console.demo.files import demo_generate, demo_load, demo_pemda
+from monev.console.demo.meeting import demo_meeting_load
 from monev.coverage.models import MatchRun
 
 # What the demo runs with (generated keys kept under MONEV_HOME/secrets, plain-HTTP cookies,
@@ -120,10 +122,6 @@ class Command(BaseCommand):
     def _follow_ups(self, options: dict[str, Any]) -> None:
         """A meeting with an overdue follow-up, and `monev deliver` sending its e-mails
         (to files under MONEV_HOME/mail: no mail server runs in the demo)."""
-        from django.utils import timezone
-
-        from monev.meetings.demo import demo_meeting_load
-
         if demo_meeting_load(period=options["last_period"], today=timezone.localdate()):
             call_command("deliver", stdout=self.stdout)
             self.stdout.write(f"surel demo ditulis di {settings.EMAIL_FILE_PATH}")
